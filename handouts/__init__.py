@@ -1,0 +1,7 @@
+"""handouts: accessible, print-ready patient handouts from one translated catalog.
+
+The pipeline runs one way: locale catalog -> Jinja template -> semantic document ->
+ReportLab layout -> PDF bytes -> atomic write into ``output/``.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from handouts.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Locale files -> typed, validated messages that remember their file and line.
+
+A locale file is YAML with two blocks: ``meta`` (who, what language, what status) and
+``messages`` (nested mappings of strings). Keys are flattened with dots
+(``er_card.front_heading``). English (``en.yaml``) is the source: every other locale
+must have exactly its keys and, per key, exactly its placeholders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from handouts.errors import CatalogError, Location
+from handouts.yamlnodes import compose_file, construct, mapping_items
+
+SOURCE_LOCALE = "en"
+DIRECTIONS = ("ltr", "rtl")
+STATUSES = ("source", "draft", "reviewed")
+
+# A placeholder is {name}. Doubled braces ({{ ... }}) are never placeholders: they
+# print literally, so a translation can never smuggle template syntax in.
+PLACEHOLDER_RE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+# "{name" with no closing brace, or "name}" with no opening one.
+BROKEN_PLACEHOLDER_RE = re.compile(
+    r"(?<![{])\{[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_}])|(?<![{A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\}(?!\})"
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable text and where it is written."""
+
+    key: str
+    text: str
+    where: Location
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(PLACEHOLDER_RE.findall(self.text))
+
+
+@dataclass(frozen=True)
+class LocaleMeta:
+    """The ``meta`` block: identity and translation status of one locale file."""
+
+    locale: str
+    name: str
+    direction: str
+    status: str
+    translated_by: str | None
+    translated_on: dt.date | None
+    reviewed_by: str | None
+    reviewed_on: dt.date | None
+    # Only in the English source: when the content was written, and when the
+    # published source it is based on was last medically reviewed.
+    content_date: dt.date | None = None
+    source_reviewed: dt.date | None = None
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All messages of one locale, keyed by dotted key."""
+
+    path: Path
+    meta: LocaleMeta
+    messages: Mapping[str, Message]
+
+    @property
+    def locale(self) -> str:
+        return self.meta.locale
+
+    def get(self, key: str) -> Message:
+        try:
+            return self.messages[key]
+        except KeyError:
+            raise CatalogError("missing key", Location(self.path), key) from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.messages
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _flatten_messages(node: yaml.Node, path: Path, prefix: str = "") -> dict[str, Message]:
+    out: dict[str, Message] = {}
+    for key, value_node, line in mapping_items(node, path, prefix.rstrip(".") or "messages", CatalogError):
+        full = prefix + key
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            raise CatalogError("keys use lower-case letters, digits and _ only", Location(path, line), full)
+        if isinstance(value_node, yaml.MappingNode):
+            out.update(_flatten_messages(value_node, path, full + "."))
+            continue
+        if not isinstance(value_node, yaml.ScalarNode):
+            raise CatalogError("value must be text", Location(path, line), full)
+        value = construct(value_node)
+        if value is None or value == "":
+            raise CatalogError("value is empty", Location(path, line), full)
+        if not isinstance(value, str):
+            raise CatalogError(
+                f"value must be text, not {type(value).__name__} (put it in quotes)", Location(path, line), full
+            )
+        text = unicodedata.normalize("NFC", value).strip()
+        if not text:
+            raise CatalogError("value is empty", Location(path, line), full)
+        broken = BROKEN_PLACEHOLDER_RE.search(text)
+        if broken:
+            raise CatalogError(f"broken placeholder {broken.group(0)!r} (write {{name}})", Location(path, line), full)
+        out[full] = Message(full, text, Location(path, line))
+    return out
+
+
+def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
+    fields = {key: (construct(value), line) for key, value, line in mapping_items(node, path, "meta", CatalogError)}
+    meta_line = node.start_mark.line + 1
+
+    def get(name: str, required: bool = True) -> tuple[object, int]:
+        if name not in fields:
+            if required:
+                raise CatalogError(f"meta.{name} is required", Location(path, meta_line))
+            return None, meta_line
+        return fields[name]
+
+    def text(name: str, required: bool = True) -> str | None:
+        value, line = get(name, required)
+        if value is None:
+            if required:
+                raise CatalogError("must not be empty", Location(path, line), f"meta.{name}")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogError("must be text", Location(path, line), f"meta.{name}")
+        return value.strip()
+
+    def date(name: str) -> dt.date | None:
+        value, line = get(name, required=False)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        raise CatalogError("must be a date written YYYY-MM-DD", Location(path, line), f"meta.{name}")
+
+    unknown = set(fields) - {
+        "locale", "name", "direction", "status", "translated_by", "translated_on", "reviewed_by", "reviewed_on",
+        "content_date", "source_reviewed",
+    }
+    if unknown:
+        name = sorted(unknown)[0]
+        raise CatalogError("unknown meta field", Location(path, fields[name][1]), f"meta.{name}")
+
+    locale = text("locale")
+    assert locale is not None
+    try:
+        Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise CatalogError(f"{locale!r} is not a known BCP 47 language tag", Location(path, get("locale")[1]), "meta.locale") from None
+    if locale != path.stem:
+        raise CatalogError(
+            f"locale {locale!r} does not match the file name {path.name!r}", Location(path, get("locale")[1]), "meta.locale"
+        )
+    direction = text("direction")
+    if direction not in DIRECTIONS:
+        raise CatalogError(f"must be one of {', '.join(DIRECTIONS)}", Location(path, get("direction")[1]), "meta.direction")
+    status = text("status")
+    if status not in STATUSES:
+        raise CatalogError(f"must be one of {', '.join(STATUSES)}", Location(path, get("status")[1]), "meta.status")
+    meta = LocaleMeta(
+        locale=locale,
+        name=text("name") or locale,
+        direction=direction,
+        status=status,
+        translated_by=text("translated_by", required=False),
+        translated_on=date("translated_on"),
+        reviewed_by=text("reviewed_by", required=False),
+        reviewed_on=date("reviewed_on"),
+        content_date=date("content_date"),
+        source_reviewed=date("source_reviewed"),
+    )
+    if meta.status == "draft" and not (meta.translated_by and meta.translated_on):
+        raise CatalogError(
+            "a draft names its translator and date (translated_by, translated_on)",
+            Location(path, get("status")[1]), "meta.status",
+        )
+    if meta.status == "reviewed" and not (meta.reviewed_by and meta.reviewed_on):
+        raise CatalogError(
+            "a reviewed locale names its reviewer and date (reviewed_by, reviewed_on)",
+            Location(path, get("status")[1]), "meta.status",
+        )
+    return meta
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read one locale file; checks its own shape, not its agreement with the source."""
+    root = compose_file(path, CatalogError)
+    top = dict((key, (value, line)) for key, value, line in mapping_items(root, path, "the file", CatalogError))
+    for required in ("meta", "messages"):
+        if required not in top:
+            raise CatalogError(f"the file needs a top-level '{required}:' block", Location(path, 1))
+    extra = set(top) - {"meta", "messages"}
+    if extra:
+        name = sorted(extra)[0]
+        raise CatalogError("unknown top-level block (only meta and messages)", Location(path, top[name][1]), name)
+    meta = _meta(top["meta"][0], path)
+    messages = _flatten_messages(top["messages"][0], path)
+    return Catalog(path=path, meta=meta, messages=messages)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def check_source(source: Catalog, known_placeholders: Iterable[str]) -> None:
+    """The English source may only use placeholders the pipeline knows how to fill."""
+    known = set(known_placeholders)
+    if source.meta.status != "source":
+        raise CatalogError("the English file's status must be 'source'", Location(source.path), "meta.status")
+    for name in ("content_date", "source_reviewed"):
+        if getattr(source.meta, name) is None:
+            raise CatalogError("the English source must give this date (YYYY-MM-DD)", Location(source.path), f"meta.{name}")
+    for message in source.messages.values():
+        unknown = sorted(message.placeholders - known)
+        if unknown:
+            raise CatalogError(
+                f"unknown placeholder {{{unknown[0]}}} (known: {', '.join(sorted(known))})", message.where, message.key
+            )
+
+
+def check_translation(catalog: Catalog, source: Catalog) -> None:
+    """A translation must mirror the source: same keys, same placeholders per key."""
+    for key, source_message in source.messages.items():
+        if key not in catalog.messages:
+            raise CatalogError(
+                f"missing key (the English text is at {source_message.where})", Location(catalog.path), key
+            )
+    for key, message in catalog.messages.items():
+        source_message = source.messages.get(key)
+        if source_message is None:
+            raise CatalogError("key is not in the English source (misspelled or removed?)", message.where, key)
+        extra = sorted(message.placeholders - source_message.placeholders)
+        if extra:
+            raise CatalogError(
+                f"unknown placeholder {{{extra[0]}}} (the English text uses "
+                f"{', '.join('{' + p + '}' for p in sorted(source_message.placeholders)) or 'none'})",
+                message.where, key,
+            )
+        missing = sorted(source_message.placeholders - message.placeholders)
+        if missing:
+            raise CatalogError(f"placeholder {{{missing[0]}}} is missing", message.where, key)
+
+
+def load_catalogs(locales_dir: Path, known_placeholders: Iterable[str]) -> dict[str, Catalog]:
+    """Read and check every ``*.yaml`` in ``locales_dir``; the source comes first."""
+    paths = sorted(locales_dir.glob("*.yaml"))
+    source_path = locales_dir / f"{SOURCE_LOCALE}.yaml"
+    if source_path not in paths:
+        raise CatalogError("the English source catalog is missing", Location(source_path))
+    source = read_catalog(source_path)
+    check_source(source, known_placeholders)
+    catalogs = {source.locale: source}
+    for path in paths:
+        if path == source_path:
+            continue
+        catalog = read_catalog(path)
+        check_translation(catalog, source)
+        catalogs[catalog.locale] = catalog
+    return catalogs
+
+
+def fill(message: Message, values: Mapping[str, str]) -> str:
+    """Replace each {placeholder} with its formatted value; nothing else is interpreted."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise CatalogError(f"no value for placeholder {{{name}}}", message.where, message.key)
+        return values[name]
+
+    return PLACEHOLDER_RE.sub(replace, message.text)

@@ -1,0 +1,429 @@
+"""Document blocks -> ReportLab flowables.
+
+Each flowable keeps the block it draws (``.block``) so a later tagging pass can map
+what is on the page back to the document. Text reaches ReportLab only through
+``inline_markup``, which escapes it: a translation is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Paragraph as RLParagraph
+
+from handouts.document import (
+    Block,
+    Callout,
+    Field,
+    FieldRow,
+    Figure,
+    Heading,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Span,
+    plain_text,
+)
+from handouts.errors import LayoutError
+from handouts.layout import icons
+from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextStyles
+
+
+def inline_markup(content: Inline) -> str:
+    """ReportLab paragraph markup for spans; all text is escaped."""
+    parts = []
+    for span in content:
+        text = escape(span.text)
+        if span.strong:
+            text = f"<b>{text}</b>"
+        if span.href:
+            text = f"<a href={quoteattr(span.href)}>{text}</a>"
+        parts.append(text)
+    return "".join(parts)
+
+
+class TextBlock(RLParagraph):
+    """A ReportLab paragraph that remembers its spans and refuses to overflow sideways."""
+
+    def __init__(self, content: Inline | None, style, block: Block | None = None, **kwargs):
+        # ReportLab's split() calls the class again with content None and frags=...
+        super().__init__(inline_markup(content) if content is not None else None, style, **kwargs)
+        self.content = content or ()
+        self.block = block
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.content, part.block = self.content, self.block
+        return parts
+
+    def wrap(self, availWidth, availHeight):
+        needed = self.minWidth()
+        if needed > availWidth + 0.01:
+            raise _too_wide(self.content, needed, availWidth)
+        return super().wrap(availWidth, availHeight)
+
+
+def _too_wide(content: Inline, needed: float, available: float) -> LayoutError:
+    span = _longest_word_span(content)
+    return LayoutError(
+        f"a word is {needed / mm:.1f} mm wide but only {available / mm:.1f} mm fit; "
+        "shorten it or add a space",
+        span.where if span else None,
+        span.key if span else None,
+    )
+
+
+def _longest_word_span(content: Inline) -> Span | None:
+    best, length = None, -1
+    for span in content:
+        for word in span.text.split():
+            if len(word) > length:
+                best, length = span, len(word)
+    return best
+
+
+class MarkerItem(Flowable):
+    """A list item: a marker (bullet or tick box) beside its text, kept in one piece."""
+
+    def __init__(self, item: ListItem, style, kind: str, *, indent: float, box: float = 0, rtl: bool = False):
+        super().__init__()
+        self.block = item
+        self.kind = kind
+        self.indent = indent
+        self.box = box
+        self.rtl = rtl
+        self.text = TextBlock(item.content, style, item)
+        self.style = style
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        _, h = self.text.wrap(availWidth - self.indent, availHeight)
+        self.height = max(h, self.box + 2 if self.kind == "check" else 0)
+        return self.width, self.height
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        canvas = self.canv
+        text_x = 0 if self.rtl else self.indent
+        marker_x = self.width - self.indent if self.rtl else 0
+        first_line_top = self.height
+        if self.kind == "check":
+            # A real tick box, drawn as a square, top aligned with the first line.
+            canvas.saveState()
+            canvas.setStrokeColor(INK)
+            canvas.setLineWidth(1.2)
+            y = first_line_top - self.box - max(0, (self.style.leading - self.box) / 2)
+            canvas.rect(marker_x + 0.5, y, self.box, self.box, stroke=1, fill=0)
+            canvas.restoreState()
+        else:
+            canvas.saveState()
+            canvas.setFillColor(INK)
+            radius = self.style.fontSize * 0.16
+            cy = first_line_top - self.style.leading + self.style.fontSize * 0.42 + (self.style.leading - self.style.fontSize) / 2
+            canvas.circle(marker_x + self.style.fontSize * 0.35, cy, radius, stroke=0, fill=1)
+            canvas.restoreState()
+        self.text.drawOn(canvas, text_x, self.height - self.text.height)
+
+
+class MarkerColumns(Flowable):
+    """A bullet list of short items set in two columns, read column by column.
+
+    Used only when every item fits on one line at half width; otherwise the items
+    stand one under another, exactly as a plain list would.
+    """
+
+    def __init__(self, items: list[MarkerItem], *, gap: float, rtl: bool = False):
+        super().__init__()
+        self.items = items
+        self.block = items[0].block if items else None
+        self.gap = gap
+        self.rtl = rtl
+        self.columns = 1
+
+    def _fits_two_columns(self, width: float, height: float) -> bool:
+        column = (width - self.gap) / 2
+        for item in self.items:
+            _, h = item.wrap(column, height)
+            if len(item.text.blPara.lines) > 1:
+                return False
+        return True
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self.columns = 2 if len(self.items) > 2 and self._fits_two_columns(availWidth, availHeight) else 1
+        column = availWidth if self.columns == 1 else (availWidth - self.gap) / 2
+        self.rows = -(-len(self.items) // self.columns)
+        self._heights = [item.wrap(column, availHeight)[1] for item in self.items]
+        self._after = [item.getSpaceAfter() for item in self.items]
+        if self.columns == 1:
+            self.height = sum(self._heights) + sum(self._after[:-1])
+        else:
+            row_height = max(self._heights) + max(self._after)
+            self.height = row_height * self.rows - max(self._after)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        if self.columns == 1 and self._heights and self._heights[0] <= availHeight:
+            return list(self.items)
+        return []
+
+    def getSpaceAfter(self):
+        return self._after[-1] if getattr(self, "_after", None) else 0
+
+    def draw(self):
+        if self.columns == 1:
+            y = self.height
+            for item, h, after in zip(self.items, self._heights, self._after):
+                y -= h
+                item.drawOn(self.canv, 0, y)
+                y -= after
+            return
+        column = (self.width - self.gap) / 2
+        row_height = max(self._heights) + max(self._after)
+        for index, item in enumerate(self.items):
+            col, row = divmod(index, self.rows)
+            if self.rtl:
+                col = 1 - col
+            x = col * (column + self.gap)
+            y = self.height - row * row_height - self._heights[index]
+            item.drawOn(self.canv, x, y)
+
+
+class CalloutBox(Flowable):
+    """A boxed group. ``warning`` gets a heavy black frame and a warning pictogram
+    beside its first line, so it stays a warning on a black-and-white printer."""
+
+    def __init__(self, callout: Callout, flowables: list[Flowable], *, padding: float, rtl: bool = False):
+        super().__init__()
+        self.block = callout
+        self.flowables = flowables
+        self.padding = padding
+        self.rtl = rtl
+        self.icon_size = 7 * mm if callout.kind == "warning" else 0
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        inner = availWidth - 2 * self.padding
+        beside_icon = inner - (self.icon_size + self.padding * 0.6 if self.icon_size else 0)
+        total = 0.0
+        self._sizes = []
+        for index, flowable in enumerate(self.flowables):
+            width = beside_icon if index == 0 else inner
+            _, h = flowable.wrap(width, availHeight)
+            if index == 0:
+                h = max(h, self.icon_size)
+            before = flowable.getSpaceBefore() if index else 0
+            after = flowable.getSpaceAfter() if index < len(self.flowables) - 1 else 0
+            self._sizes.append((h, before, after, width))
+            total += h + before + after
+        self.height = total + 2 * self.padding
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.saveState()
+        if self.block.kind == "warning":
+            canvas.setStrokeColor(WARNING)
+            canvas.setLineWidth(2.5)
+            canvas.rect(1.25, 1.25, self.width - 2.5, self.height - 2.5, stroke=1, fill=0)
+            icon_x = self.width - self.padding - self.icon_size if self.rtl else self.padding
+            icons.draw(canvas, "warning", icon_x, self.height - self.padding - self.icon_size, self.icon_size)
+        else:
+            canvas.setFillColor(TINT)
+            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            canvas.setFillColor(ACCENT)
+            bar_x = self.width - 4 if self.rtl else 0
+            canvas.rect(bar_x, 0, 4, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        y = self.height - self.padding
+        inner = self.width - 2 * self.padding
+        for flowable, (h, before, after, width) in zip(self.flowables, self._sizes):
+            y -= before
+            x = self.padding
+            if width < inner and not self.rtl:
+                x += inner - width
+            drawn_h = flowable.height if hasattr(flowable, "height") else h
+            flowable.drawOn(canvas, x, y - drawn_h if width < inner else y - h)
+            y -= h + after
+
+
+class SideBySide(Flowable):
+    """Boxes set next to each other at equal height; reading order is left to right
+    (right to left in RTL locales)."""
+
+    def __init__(self, boxes: list["CalloutBox"], *, gap: float, rtl: bool = False):
+        super().__init__()
+        self.boxes = boxes
+        self.block = boxes[0].block
+        self.gap = gap
+        self.rtl = rtl
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        each = (availWidth - self.gap * (len(self.boxes) - 1)) / len(self.boxes)
+        self.height = max(box.wrap(each, availHeight)[1] for box in self.boxes)
+        for box in self.boxes:
+            box.height = self.height
+        self.each = each
+        return self.width, self.height
+
+    def draw(self):
+        for index, box in enumerate(self.boxes):
+            position = len(self.boxes) - 1 - index if self.rtl else index
+            box.drawOn(self.canv, position * (self.each + self.gap), 0)
+
+
+class FieldLine(Flowable):
+    """Fill-in fields on one row: each label followed by a rule to write on.
+
+    The row is ``line_height`` tall (at least 5 mm of writing room above the rule);
+    a pre-filled value from the clinic settings is printed on the rule.
+    """
+
+    def __init__(self, fields: Sequence[Field], label_style, value_style, *, line_height: float, gap: float,
+                 rtl: bool = False):
+        super().__init__()
+        self.block = fields[0] if len(fields) == 1 else FieldRow(tuple(fields))
+        self.fields = list(fields)
+        self.labels = [TextBlock(f.label, label_style, f) for f in self.fields]
+        self.values = [TextBlock(f.value, value_style, f) if f.value else None for f in self.fields]
+        self.line_height = line_height
+        self.gap = gap
+        self.rtl = rtl
+        self.min_rule = 12 * mm
+
+    def _cell_width(self, width: float) -> float:
+        return (width - self.gap * (len(self.fields) - 1)) / len(self.fields)
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        cell = self._cell_width(availWidth)
+        self.label_widths = []
+        for label in self.labels:
+            natural = max(label.minWidth(), _natural_width(label))
+            width = min(natural, cell - self.min_rule)
+            label.wrap(width, availHeight)
+            self.label_widths.append(width)
+        for value, label_width in zip(self.values, self.label_widths):
+            if value is not None:
+                value.wrap(cell - label_width - 1.5 * mm, availHeight)
+        self.height = max([self.line_height] + [label.height + 1 for label in self.labels])
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        cell = self._cell_width(self.width)
+        for index, (label, value, label_width) in enumerate(zip(self.labels, self.values, self.label_widths)):
+            position = len(self.fields) - 1 - index if self.rtl else index
+            x = position * (cell + self.gap)
+            label_x = x + cell - label_width if self.rtl else x
+            label.drawOn(canvas, label_x, 1)
+            rule_start = x if self.rtl else x + label_width + 1.5 * mm
+            rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
+            if value is not None:
+                value.drawOn(canvas, rule_start + 1, 1.2)
+            canvas.saveState()
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.6)
+            canvas.line(rule_start, 0.5, rule_end, 0.5)
+            canvas.restoreState()
+
+
+def _natural_width(paragraph: RLParagraph) -> float:
+    """The width of the paragraph's text on one line."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    style = paragraph.style
+    return stringWidth(plain_text(paragraph.content), style.fontName, style.fontSize)
+
+
+class FigureFlowable(Flowable):
+    """A vector pictogram; its alt text lives on the block for tagging and HTML."""
+
+    def __init__(self, figure: Figure, size: float):
+        super().__init__()
+        self.block = figure
+        self.size = size
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = self.size, self.size
+        return self.width, self.height
+
+    def draw(self):
+        icons.draw(self.canv, self.block.icon, 0, 0, self.size)
+
+
+def block_flowables(
+    blocks: Sequence[Block], styles: TextStyles, *, rtl: bool = False, check_box: float = 5.5 * mm,
+    field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
+    columns: bool = True, pair_callouts: bool = False,
+) -> list[Flowable]:
+    """Flowables for a sequence of blocks, in reading order.
+
+    A heading, and a paragraph that leads into a list, never end a page: they are
+    kept with the first flowable that follows. With ``pair_callouts``, two callouts
+    in a row stand side by side (read first the one on the reading side).
+    """
+    options = dict(rtl=rtl, check_box=check_box, field_line=field_line, callout_padding=callout_padding,
+                   columns=columns)
+    out: list[Flowable] = []
+    pending: list[Flowable] = []
+    blocks = list(blocks)
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        index += 1
+        if isinstance(block, Heading):
+            pending.append(TextBlock(block.content, styles.heading(block.level), block))
+            continue
+        if isinstance(block, Paragraph) and isinstance(following, ListBlock):
+            pending.append(TextBlock(block.content, styles.paragraph(block.style), block))
+            continue
+        made: list[Flowable]
+        if isinstance(block, Paragraph):
+            made = [TextBlock(block.content, styles.paragraph(block.style), block)]
+        elif isinstance(block, ListBlock):
+            size = styles.item.fontSize
+            indent = check_box + size * 0.6 if block.kind == "check" else size * 1.1
+            made = [
+                MarkerItem(item, styles.item, block.kind, indent=indent, box=check_box if block.kind == "check" else 0,
+                           rtl=rtl)
+                for item in block.items
+            ]
+            if block.kind == "bullet" and columns and max(len(plain_text(i.content)) for i in block.items) <= 48:
+                made = [MarkerColumns(made, gap=size * 1.5, rtl=rtl)]
+        elif isinstance(block, Callout):
+            boxes = [block]
+            if pair_callouts and isinstance(following, Callout):
+                boxes.append(following)
+                index += 1
+            made_boxes = [
+                CalloutBox(b, block_flowables(b.blocks, styles, keep_headings=False, **options),
+                           padding=callout_padding, rtl=rtl)
+                for b in boxes
+            ]
+            pair = made_boxes[0] if len(made_boxes) == 1 else SideBySide(made_boxes, gap=styles.size, rtl=rtl)
+            made = [pair, Spacer(1, styles.size * 0.6)]
+        elif isinstance(block, Field):
+            made = [FieldLine([block], styles.label, styles.body, line_height=field_line, gap=3 * mm, rtl=rtl)]
+        elif isinstance(block, FieldRow):
+            made = [FieldLine(block.fields, styles.label, styles.body, line_height=field_line, gap=3 * mm, rtl=rtl)]
+        elif isinstance(block, Figure):
+            made = [FigureFlowable(block, 10 * mm)]
+        else:  # pragma: no cover - the parser admits no other block
+            raise TypeError(block)
+        if pending:
+            made = [KeepTogether(pending + made[:1]), *made[1:]] if keep_headings else pending + made
+            pending = []
+        out.extend(made)
+    out.extend(pending)
+    return out

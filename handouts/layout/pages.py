@@ -1,0 +1,146 @@
+"""Full-page handouts (overview, checklist) on Letter or A4.
+
+A handout has a page budget (the checklist is one page, the overview at most two). The
+body size steps down from the preferred size to the minimum until the text fits the
+budget; if it does not fit even at the minimum, the build stops and names the handout
+and its longest texts, rather than adding a page nobody asked for or cutting text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
+
+from handouts.document import Document, Inline, iter_spans
+from handouts.errors import LayoutError, Location
+from handouts.formatting import format_number
+from handouts.layout.flowables import block_flowables, inline_markup
+from handouts.layout.fonts import Family, register
+from handouts.layout.styles import ACCENT, RULE, text_styles
+
+PAPERS = {"letter": LETTER, "a4": A4}
+MARGIN_X = 24 * mm
+MARGIN_TOP = 16 * mm
+MARGIN_BOTTOM = 20 * mm
+FOOTER_SIZE = 10
+
+
+@dataclass(frozen=True)
+class PageBudget:
+    max_pages: int
+    body_sizes: tuple[float, ...]  # tried largest first; the last is the minimum
+
+
+BUDGETS = {
+    "overview": PageBudget(2, (13, 12.5, 12, 11.5, 11)),
+    "checklist": PageBudget(1, (13, 12.5, 12, 11.5, 11)),
+}
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """Document information written into every PDF."""
+
+    title: str
+    author: str
+    subject: str
+    lang: str
+
+
+def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> str:
+    text = inline_markup(content)
+    return text.replace("{page}", format_number(page, lang)).replace("{pages}", format_number(pages, lang))
+
+
+def _build(document: Document, family: Family, paper: str, size: float, info: PdfInfo,
+           total_pages: int | None) -> tuple[bytes, int]:
+    page_width, page_height = PAPERS[paper]
+    styles = text_styles(family.name, size, rtl=document.direction == "rtl", small_size=max(10, size * 0.8))
+    footer_style = text_styles(family.name, FOOTER_SIZE).small
+    rtl = document.direction == "rtl"
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=info.title,
+        author=info.author,
+        subject=info.subject,
+        creator="handouts",
+        producer="handouts (ReportLab)",
+        lang=info.lang,
+        invariant=1,
+        initialFontName=family.regular_name,
+    )
+
+    def decorate(canvas, doc_) -> None:
+        canvas.saveState()
+        canvas.setFillColor(ACCENT)
+        canvas.rect(MARGIN_X, page_height - 9 * mm, page_width - 2 * MARGIN_X, 2.2, stroke=0, fill=1)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, MARGIN_BOTTOM - 5 * mm, page_width - MARGIN_X, MARGIN_BOTTOM - 5 * mm)
+        if document.running_footer:
+            text = _fill_page_numbers(document.running_footer, doc_.page, total_pages or 0, document.lang)
+            footer = RLParagraph(text, footer_style)
+            _, h = footer.wrap(page_width - 2 * MARGIN_X, 20 * mm)
+            footer.drawOn(canvas, MARGIN_X, MARGIN_BOTTOM - 6.5 * mm - h)
+        canvas.restoreState()
+
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, page_width - 2 * MARGIN_X, page_height - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
+    story = []
+    for section in document.sections:
+        story.extend(block_flowables(section.blocks, styles, rtl=rtl, pair_callouts=True))
+    try:
+        doc.build(story)
+    except ReportLabLayoutError as exc:  # a flowable taller than a whole page
+        raise _OverflowError(str(exc)) from None
+    return buffer.getvalue(), doc.page
+
+
+class _OverflowError(Exception):
+    pass
+
+
+def _longest_keys(document: Document, count: int = 3) -> str:
+    spans = sorted((s for s in iter_spans(document) if s.key), key=lambda s: len(s.text), reverse=True)
+    seen: list[str] = []
+    for span in spans:
+        label = f"{span.key} (line {span.where.line})" if span.where else span.key
+        if label not in seen:
+            seen.append(label)
+        if len(seen) == count:
+            break
+    return ", ".join(seen)
+
+
+def render_pages(document: Document, family: Family, paper: str, info: PdfInfo, source_file: Location) -> bytes:
+    """Lay out a page handout at the largest body size that fits its page budget."""
+    register(family)
+    budget = BUDGETS[document.handout]
+    pages = 0
+    for size in budget.body_sizes:
+        try:
+            _, pages = _build(document, family, paper, size, info, None)
+        except _OverflowError:
+            continue
+        if pages <= budget.max_pages:
+            pdf, final_pages = _build(document, family, paper, size, info, pages)
+            assert final_pages == pages
+            return pdf
+    raise LayoutError(
+        f"{document.handout} does not fit on {budget.max_pages} {paper} page(s) even at "
+        f"{budget.body_sizes[-1]:g} pt (needs {pages}); shorten the longest texts: {_longest_keys(document)}",
+        source_file,
+    )

@@ -1,0 +1,100 @@
+"""Type sizes, colours and spacing: the look of the handouts in one place.
+
+Sizes follow the design brief: page body 12 to 14 pt (never under 11), line spacing
+about 1.35, headings bold and clearly larger; the card's smallest text 7 pt with the
+warning signs larger. Colours are dark enough to pass 7:1 on white and print as solid
+greys on a black-and-white printer; meaning never rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+INK = HexColor("#111111")  # body text: 18.9:1 on white
+ACCENT = HexColor("#0B4F6C")  # headings and rules: 9.0:1 on white
+TINT = HexColor("#E8F1F5")  # background of information boxes: ink on it is 16.9:1
+RULE = HexColor("#5A6B73")  # decorative rules and field lines
+WARNING = HexColor("#000000")
+PAPER = white
+
+LINE_SPACING = 1.3
+
+
+@dataclass(frozen=True)
+class TextStyles:
+    """Paragraph styles for one body size; everything else scales from it."""
+
+    body: ParagraphStyle
+    lead: ParagraphStyle
+    small: ParagraphStyle
+    action: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    inverse_h1: ParagraphStyle  # white on the black warning band
+    inverse_lead: ParagraphStyle
+    item: ParagraphStyle  # list items (the card's warning signs are larger than body)
+    label: ParagraphStyle
+    size: float
+
+    def heading(self, level: int) -> ParagraphStyle:
+        return {1: self.h1, 2: self.h2}.get(level, self.h3)
+
+    def paragraph(self, style: str) -> ParagraphStyle:
+        return {"lead": self.lead, "small": self.small, "action": self.action}.get(style, self.body)
+
+
+def text_styles(
+    font: str,
+    size: float,
+    *,
+    rtl: bool = False,
+    small_size: float | None = None,
+    item_size: float | None = None,
+    h1_size: float | None = None,
+    h2_size: float | None = None,
+    spacing: float = LINE_SPACING,
+) -> TextStyles:
+    """Styles for a body ``size``; ``font`` is the registered family name."""
+    bold = f"{font}-Bold"
+    align = TA_RIGHT if rtl else TA_LEFT
+
+    def style(name: str, fontsize: float, *, face: str = font, color: Color = INK, before: float = 0,
+              after: float | None = None, leading: float | None = None) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            fontName=face,
+            fontSize=fontsize,
+            leading=leading or round(fontsize * spacing, 2),
+            textColor=color,
+            alignment=align,
+            spaceBefore=before,
+            spaceAfter=fontsize * 0.4 if after is None else after,
+            allowWidows=0,
+            allowOrphans=0,
+            splitLongWords=0,
+            hyphenationLang=None,
+        )
+
+    small = small_size or max(size * 0.85, 7)
+    item = item_size or size
+    h1 = h1_size or size * 1.75
+    h2 = h2_size or size * 1.3
+    return TextStyles(
+        body=style("body", size),
+        lead=style("lead", size * 1.12),
+        small=style("small", small, after=small * 0.3),
+        action=style("action", size, face=bold),
+        h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2),
+        h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.6, after=size * 0.25, leading=h2 * 1.2),
+        h3=style("h3", size * 1.1, face=bold, before=size * 0.4, after=size * 0.2),
+        inverse_h1=style("inverse_h1", h1, face=bold, color=PAPER, after=0, leading=h1 * 1.15),
+        inverse_lead=style("inverse_lead", size, color=PAPER, after=0),
+        item=style("item", item, after=item * 0.2),
+        label=style("label", small, color=INK, after=0),
+        size=size,
+    )

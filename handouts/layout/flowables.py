@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
 
@@ -70,8 +71,9 @@ class TextBlock(RLParagraph):
 
 def _too_wide(content: Inline, needed: float, available: float) -> LayoutError:
     span = _longest_word_span(content)
+    what = "a word" if span is None or span.key else f"the clinic setting {span.text!r}"
     return LayoutError(
-        f"a word is {needed / mm:.1f} mm wide but only {available / mm:.1f} mm fit; "
+        f"{what} is {needed / mm:.1f} mm wide but only {available / mm:.1f} mm fit; "
         "shorten it or add a space",
         span.where if span else None,
         span.key if span else None,
@@ -107,6 +109,8 @@ class MarkerItem(Flowable):
         return self.width, self.height
 
     def getSpaceAfter(self):
+        if self.kind == "check":  # tick boxes never touch: room to tick each one
+            return max(self.style.spaceAfter, self.box * 0.3)
         return self.style.spaceAfter
 
     def draw(self):
@@ -300,47 +304,85 @@ class FieldLine(Flowable):
         self.rtl = rtl
         self.min_rule = 12 * mm
 
-    def _cell_width(self, width: float) -> float:
-        return (width - self.gap * (len(self.fields) - 1)) / len(self.fields)
+    def _cell_widths(self, width: float, stacked: bool = False) -> list[float]:
+        """Each field gets what its label and value need; the rest is shared equally."""
+        room = width if stacked else width - self.gap * (len(self.fields) - 1)
+        needs = []
+        for label, value in zip(self.labels, self.values):
+            value_width = _natural_width(value) + 2 if value is not None else 0
+            needs.append(_natural_width(label) + 1.5 * mm + max(value_width, self.min_rule))
+        if stacked:
+            needs_one = max(needs)
+            if needs_one <= room:
+                return [room] * len(needs)
+            spare = room - needs_one
+        else:
+            spare = room - sum(needs)
+        if spare < 0:
+            culprit = max(range(len(needs)), key=lambda i: needs[i])
+            field = self.fields[culprit]
+            text = plain_text(field.value) or plain_text(field.label)
+            span = (field.value or field.label)[0]
+            raise LayoutError(
+                f"the field {plain_text(field.label)!r} with {text!r} needs {sum(needs) / mm:.1f} mm "
+                f"but its row is {room / mm:.1f} mm wide",
+                span.where, span.key,
+            )
+        return [need + spare / len(needs) for need in needs]
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        cell = self._cell_width(availWidth)
+        self.stacked = False
+        try:
+            self.cells = self._cell_widths(availWidth)
+        except LayoutError:
+            if len(self.fields) == 1:
+                raise
+            # Too long side by side: one field per line instead.
+            self.stacked = True
+            self.cells = self._cell_widths(availWidth, stacked=True)
         self.label_widths = []
         for label in self.labels:
-            natural = max(label.minWidth(), _natural_width(label))
-            width = min(natural, cell - self.min_rule)
+            width = _natural_width(label) + 0.5
             label.wrap(width, availHeight)
             self.label_widths.append(width)
-        for value, label_width in zip(self.values, self.label_widths):
+        for value, cell, label_width in zip(self.values, self.cells, self.label_widths):
             if value is not None:
                 value.wrap(cell - label_width - 1.5 * mm, availHeight)
-        self.height = max([self.line_height] + [label.height + 1 for label in self.labels])
+        self.row_height = max([self.line_height] + [label.height + 1 for label in self.labels])
+        self.height = self.row_height * (len(self.fields) if self.stacked else 1)
         return self.width, self.height
 
     def draw(self):
         canvas = self.canv
-        cell = self._cell_width(self.width)
-        for index, (label, value, label_width) in enumerate(zip(self.labels, self.values, self.label_widths)):
-            position = len(self.fields) - 1 - index if self.rtl else index
-            x = position * (cell + self.gap)
-            label_x = x + cell - label_width if self.rtl else x
-            label.drawOn(canvas, label_x, 1)
-            rule_start = x if self.rtl else x + label_width + 1.5 * mm
-            rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
-            if value is not None:
-                value.drawOn(canvas, rule_start + 1, 1.2)
-            canvas.saveState()
-            canvas.setStrokeColor(RULE)
-            canvas.setLineWidth(0.6)
-            canvas.line(rule_start, 0.5, rule_end, 0.5)
-            canvas.restoreState()
+        if self.stacked:
+            for index in range(len(self.fields)):
+                y = self.height - (index + 1) * self.row_height
+                self._draw_field(canvas, index, 0.0, y)
+            return
+        order = range(len(self.fields) - 1, -1, -1) if self.rtl else range(len(self.fields))
+        x = 0.0
+        for index in order:
+            self._draw_field(canvas, index, x, 0.0)
+            x += self.cells[index] + self.gap
+
+    def _draw_field(self, canvas, index: int, x: float, y: float) -> None:
+        label, value = self.labels[index], self.values[index]
+        label_width, cell = self.label_widths[index], self.cells[index]
+        label.drawOn(canvas, x + cell - label_width if self.rtl else x, y + 1)
+        rule_start = x if self.rtl else x + label_width + 1.5 * mm
+        rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
+        if value is not None:
+            value.drawOn(canvas, rule_end - value.width if self.rtl else rule_start + 1, y + 1.2)
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(rule_start, y + 0.5, rule_end, y + 0.5)
+        canvas.restoreState()
 
 
 def _natural_width(paragraph: RLParagraph) -> float:
     """The width of the paragraph's text on one line."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     style = paragraph.style
     return stringWidth(plain_text(paragraph.content), style.fontName, style.fontSize)
 
@@ -362,7 +404,7 @@ class FigureFlowable(Flowable):
 
 
 def block_flowables(
-    blocks: Sequence[Block], styles: TextStyles, *, rtl: bool = False, check_box: float = 5.5 * mm,
+    blocks: Sequence[Block], styles: TextStyles, *, rtl: bool = False, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
     columns: bool = True, pair_callouts: bool = False,
 ) -> list[Flowable]:

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
 
 from handouts.document import Document, Inline, iter_spans
@@ -61,7 +62,7 @@ def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> str
 def _build(document: Document, family: Family, paper: str, size: float, info: PdfInfo,
            total_pages: int | None) -> tuple[bytes, int]:
     page_width, page_height = PAPERS[paper]
-    styles = text_styles(family.name, size, rtl=document.direction == "rtl", small_size=max(10, size * 0.8))
+    styles = text_styles(family.name, size, rtl=document.direction == "rtl", small_size=9.5)
     footer_style = text_styles(family.name, FOOTER_SIZE).small
     rtl = document.direction == "rtl"
     buffer = io.BytesIO()
@@ -101,6 +102,9 @@ def _build(document: Document, family: Family, paper: str, size: float, info: Pd
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = []
     for section in document.sections:
+        if section.name == "about":  # the small print, set apart by a rule
+            story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=size * 0.8,
+                                    spaceAfter=size * 0.5))
         story.extend(block_flowables(section.blocks, styles, rtl=rtl, pair_callouts=True))
     try:
         doc.build(story)

@@ -82,7 +82,7 @@ def text_styles(
 
     small = small_size or max(size * 0.85, 7)
     item = item_size or size
-    h1 = h1_size or size * 1.75
+    h1 = h1_size or size * 1.6
     h2 = h2_size or size * 1.3
     return TextStyles(
         body=style("body", size),
@@ -90,7 +90,7 @@ def text_styles(
         small=style("small", small, after=small * 0.3),
         action=style("action", size, face=bold),
         h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2),
-        h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.6, after=size * 0.25, leading=h2 * 1.2),
+        h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.5, after=size * 0.25, leading=h2 * 1.2),
         h3=style("h3", size * 1.1, face=bold, before=size * 0.4, after=size * 0.2),
         inverse_h1=style("inverse_h1", h1, face=bold, color=PAPER, after=0, leading=h1 * 1.15),
         inverse_lead=style("inverse_lead", size, color=PAPER, after=0),

@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine:
+#   make        build every handout in every locale into output/
+#   make test   run the test suite
+# Both create a local virtual environment (.venv) on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all build test bench system-tools clean
+
+all: build
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/handouts build
+
+# The tests check PDFs with tools this project did not write (poppler, qpdf, msgfmt).
+system-tools:
+	@sh scripts/ensure-system-tools.sh
+
+test: $(STAMP) system-tools
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/benchmark.py
+
+clean:
+	rm -rf output $(VENV)

@@ -1,0 +1,46 @@
+"""The English source reads at grade 8 or below (Flesch-Kincaid and SMOG, via textstat)."""
+
+from __future__ import annotations
+
+import pytest
+import textstat
+
+from handouts.compose import HANDOUTS, Composer
+from handouts.document import Heading, ListBlock, Paragraph, iter_blocks
+from handouts.settings import Settings
+
+
+def handout_sentences(document) -> str:
+    """The handout's text as sentences: headings and list items count as sentences."""
+    parts = []
+    for section in (*document.sections, *document.notices):
+        for block in iter_blocks(section.blocks):
+            texts = []
+            if isinstance(block, (Heading, Paragraph)):
+                texts = ["".join(s.text for s in block.content)]
+            elif isinstance(block, ListBlock):
+                texts = ["".join(s.text for s in item.content) for item in block.items]
+            for text in texts:
+                text = text.strip()
+                parts.append(text if text[-1] in ".:!?" else text + ".")
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize("handout", HANDOUTS)
+def test_english_text_reads_at_grade_8_or_below(project, catalogs, handout):
+    document = Composer(project.templates_dir, Settings()).compose(handout, catalogs["en"], catalogs["en"])
+    text = handout_sentences(document)
+    assert len(text.split()) > 80
+    fk = textstat.flesch_kincaid_grade(text)
+    smog = textstat.smog_index(text)
+    assert fk <= 8, f"{handout}: Flesch-Kincaid grade {fk}"
+    assert smog <= 8, f"{handout}: SMOG grade {smog}"
+
+
+def test_readability_check_can_fail():
+    hard = (
+        "Immunoglobulin replacement therapy necessitates meticulous pharmacological administration. "
+        "Granulocyte colony-stimulating factor ameliorates neutropenia-associated susceptibility. "
+    ) * 5
+    assert textstat.flesch_kincaid_grade(hard) > 8
+    assert textstat.smog_index(hard) > 8

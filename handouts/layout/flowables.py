@@ -136,6 +136,39 @@ class MarkerItem(Flowable):
         self.text.drawOn(canvas, text_x, self.height - self.text.height)
 
 
+class Stack(Flowable):
+    """Flowables drawn one under another as one unbreakable unit."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+        self.block = getattr(flowables[0], "block", None) if flowables else None
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self._layout = []
+        total = 0.0
+        for index, flowable in enumerate(self.flowables):
+            _, h = flowable.wrap(availWidth, availHeight)
+            gap = max(self.flowables[index - 1].getSpaceAfter(), flowable.getSpaceBefore()) if index else 0
+            self._layout.append((h, gap))
+            total += h + gap
+        self.height = total
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.flowables[0].getSpaceBefore() if self.flowables else 0
+
+    def getSpaceAfter(self):
+        return self.flowables[-1].getSpaceAfter() if self.flowables else 0
+
+    def draw(self):
+        y = self.height
+        for flowable, (h, gap) in zip(self.flowables, self._layout):
+            y -= gap + h
+            flowable.drawOn(self.canv, 0, y)
+
+
 class MarkerColumns(Flowable):
     """A bullet list of short items set in two columns, read column by column.
 
@@ -403,6 +436,9 @@ class FigureFlowable(Flowable):
         icons.draw(self.canv, self.block.icon, 0, 0, self.size)
 
 
+SHORT_LIST = 5
+
+
 def block_flowables(
     blocks: Sequence[Block], styles: TextStyles, *, rtl: bool = False, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
@@ -443,6 +479,8 @@ def block_flowables(
             ]
             if block.kind == "bullet" and columns and max(len(plain_text(i.content)) for i in block.items) <= 48:
                 made = [MarkerColumns(made, gap=size * 1.5, rtl=rtl)]
+            elif len(made) <= SHORT_LIST:
+                made = [Stack(made)]  # a short list is read at a glance: never split it
         elif isinstance(block, Callout):
             boxes = [block]
             if pair_callouts and isinstance(following, Callout):

@@ -19,7 +19,7 @@ from handouts.compose import HANDOUTS, PLACEHOLDERS, Composer
 from handouts.document import Document, plain_text
 from handouts.errors import Location, UsageError
 from handouts.layout.card import render_card_sheet
-from handouts.layout.fonts import check_coverage, family_for
+from handouts.layout.fonts import check_coverage, stack_for
 from handouts.layout.pages import PdfInfo, render_pages
 from handouts.settings import PAPER_SIZES, Settings, read_settings
 
@@ -110,13 +110,13 @@ def pdf_info(document: Document, catalog: Catalog, settings: Settings) -> PdfInf
 
 
 def render_job(job: Job, document: Document, catalog: Catalog, settings: Settings) -> bytes:
-    family = family_for(job.locale)
-    check_coverage(document, family)
+    stack = stack_for(job.locale)
+    check_coverage(document, stack, settings.path)
     info = pdf_info(document, catalog, settings)
     where = Location(catalog.path)
     if job.handout == "er-card":
-        return render_card_sheet(document, family, job.paper, info, where)
-    return render_pages(document, family, job.paper, info, where)
+        return render_card_sheet(document, stack, job.paper, info, where)
+    return render_pages(document, stack, job.paper, info, where)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

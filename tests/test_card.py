@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 
 from handouts.compose import Composer
 from handouts.layout.card import CARD_HEIGHT, CARD_WIDTH, card_positions, panel_sizes
-from handouts.layout.fonts import family_for
+from handouts.layout.fonts import stack_for
 from handouts.layout.pages import PAPERS
 from handouts.settings import Settings
 
@@ -20,7 +20,7 @@ def test_card_is_id1_size():
 def test_every_locale_card_fits_at_7_pt_or_more(project, catalogs, example_settings, locale):
     for settings in (Settings(), example_settings):
         document = Composer(project.templates_dir, settings).compose("er-card", catalogs[locale], catalogs["en"])
-        sizes = panel_sizes(document, family_for(locale))
+        sizes = panel_sizes(document, stack_for(locale))
         assert all(size >= 7 for size in sizes.values()), sizes
 
 

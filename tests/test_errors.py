@@ -151,7 +151,7 @@ def test_character_missing_from_the_font_names_key_and_line(project_copy):
     replace_in(es, '    diarrhea: "', '    diarrhea: "\u0416 ')
     assert_clean_failure(
         handouts_cli(project_copy, "build", "--locale", "es"), project_copy / "output",
-        f"locales/es.yaml:{line}", "signs.diarrhea", "U+0416", "not in the font",
+        f"locales/es.yaml:{line}", "signs.diarrhea", "U+0416", "not in any font",
     )
 
 

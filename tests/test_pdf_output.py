@@ -2,25 +2,83 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from handouts.build import Project, build
+from handouts.layout import text as text_module
 from handouts.compose import HANDOUTS, Composer
 from handouts.document import iter_spans
 from handouts.settings import Settings
 from tests.conftest import run_tool
 
-LOCALES = ("en", "es")
+LOCALES = tuple(sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "locales").glob("*.yaml")))
 PAPERS = ("letter", "a4")
 PAGE_LIMITS = {"overview": (1, 2), "checklist": (1, 1), "er-card": (2, 2)}
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    # NFKC: Arabic glyphs extract as presentation forms (U+FE70...), which fold to letters.
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)  # bidi marks added by pdftotext
     return re.sub(r"\s+", " ", text).strip()
+
+
+def squeeze(text: str) -> str:
+    """Text with all white space removed: line breaks in CJK text add spaces."""
+    return re.sub(r"\s+", "", normalise(text))
+
+
+def letters(text: str) -> str:
+    """Only letters and digits, in order: what survives any extractor's bidi guesses.
+
+    poppler rebuilds right-to-left lines from glyph positions and places neutral
+    characters (brackets, full stops, degree signs) by its own heuristics, so for
+    right-to-left text the order of letters and digits is what the test can hold."""
+    return "".join(c for c in normalise(text) if c.isalnum() or unicodedata.category(c).startswith("M"))
+
+
+def contains_rtl(extracted: str, expected: str) -> bool:
+    """``expected`` occurs in ``extracted``, where any recorded two-letter ligature may
+    come out reversed (poppler lays a ligature glyph's characters out left to right)."""
+    ligatures = {t for t in text_module._GLYPH_TEXT.values() if len(t) == 2}
+
+    @functools.lru_cache(maxsize=None)
+    def match(i: int, j: int) -> bool:
+        if i == len(expected):
+            return True
+        if j >= len(extracted):
+            return False
+        if expected[i] == extracted[j] and match(i + 1, j + 1):
+            return True
+        pair = expected[i:i + 2]
+        return pair in ligatures and extracted[j:j + 2] == pair[::-1] and match(i + 2, j + 2)
+
+    return any(match(0, j) for j in range(len(extracted) - len(expected) + 1))
+
+
+def rtl_letters(text: str) -> str:
+    """The right-to-left letters of a text, in order, without spaces or anything else.
+
+    poppler rebuilds right-to-left lines from glyph positions and is unreliable about
+    everything but the order of right-to-left letters: it moves neutral characters,
+    splits or joins words at spaces, reorders the pieces of an embedded left-to-right
+    run ("39.4°C (103°F)"), and lays the characters of one ligature glyph out left to
+    right. So the order of right-to-left letters is checked strictly (each recorded
+    ligature's pair in canonical order on both sides), and left-to-right pieces are
+    checked to be present (see ltr_tokens)."""
+    return "".join(
+        c for c in normalise(text)
+        if (unicodedata.bidirectional(c) in ("R", "AL") and c.isalpha()) or unicodedata.category(c) == "Mn"
+    )
+
+
+def ltr_tokens(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9]+", normalise(text))
 
 
 def pdf_text(path) -> str:
@@ -75,12 +133,24 @@ def test_pdf_text_contains_every_catalog_text_of_the_handout(built, project, cat
     """Nothing lost, nothing clipped: each catalog text the handout uses is in the PDF."""
     output, _ = built
     document = Composer(project.templates_dir, Settings()).compose(handout, catalogs[locale], catalogs["en"])
+    keyed = [span for span in iter_spans(document) if span.key]
+    assert keyed
+    rtl = catalogs[locale].meta.is_rtl
     for paper in PAPERS:
         text = pdf_text(output / locale / f"{handout}-{paper}.pdf")
-        keyed = [span for span in iter_spans(document) if span.key]
-        assert keyed
+        if rtl:
+            extracted = rtl_letters(text)
+            for span in keyed:
+                where = f"{locale} {handout} {paper}: {span.key}: {span.text!r}"
+                assert contains_rtl(extracted, rtl_letters(span.text)), where
+                for token in ltr_tokens(span.text):
+                    assert token in text, where
+            continue
+        squeezed = squeeze(text)
         for span in keyed:
-            assert normalise(span.text) in text, f"{locale} {handout} {paper}: {span.key} missing: {span.text!r}"
+            assert squeeze(span.text) in squeezed, f"{locale} {handout} {paper}: {span.key} missing: {span.text!r}"
+            if not any("\u3000" <= c <= "\u9fff" for c in span.text):  # spaced scripts: words in order
+                assert normalise(span.text) in text, f"{locale} {handout} {paper}: {span.key}: {span.text!r}"
 
 
 def test_running_footer_counts_pages(built):

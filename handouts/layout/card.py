@@ -20,10 +20,10 @@ from reportlab.platypus import Flowable
 from handouts.document import Callout, Document, Section, iter_section_spans
 from handouts.errors import LayoutError, Location
 from handouts.layout import icons
-from handouts.layout.flowables import TextBlock, block_flowables
-from handouts.layout.fonts import Family, register
+from handouts.layout.flowables import block_flowables, make_text
+from handouts.layout.fonts import FontStack
 from handouts.layout.pages import PAPERS, PdfInfo
-from handouts.layout.styles import INK, WARNING, TextStyles, text_styles
+from handouts.layout.styles import INK, WARNING, TextSetting, TextStyles, text_styles
 
 CARD_WIDTH = 85.6 * mm
 CARD_HEIGHT = 54 * mm
@@ -37,32 +37,33 @@ MARK_LENGTH, MARK_OFFSET = 4 * mm, 1.5 * mm
 SHEET_MARGIN = 18 * mm
 
 
-def card_styles(family: Family, size: float, *, front: bool) -> TextStyles:
+def card_styles(setting: TextSetting, size: float, *, front: bool) -> TextStyles:
     """Card type: the warning signs one point above body, nothing below 7 pt."""
     return text_styles(
-        family.name,
+        setting,
         size,
         small_size=max(7.0, size - 0.5),
         item_size=size + 1 if front else size,
         h1_size=size + 4,
         h2_size=size + 1.5,
-        spacing=1.2,
+        spacing=max(1.2, setting.stack.spacing - 0.25),
+        compact=True,
     )
 
 
 class WarningBand(Flowable):
     """The card's top band: white on black with a warning pictogram, edge to edge."""
 
-    def __init__(self, callout: Callout, styles: TextStyles, *, bleed: float, rtl: bool = False):
+    def __init__(self, callout: Callout, styles: TextStyles, *, bleed: float):
         super().__init__()
         self.block = callout
         self.bleed = bleed
-        self.rtl = rtl
+        self.rtl = styles.setting.rtl
         self.icon = styles.inverse_h1.fontSize * 1.25
         self.texts = []
         for child in callout.blocks:
             style = styles.inverse_h1 if getattr(child, "level", 0) == 1 else styles.inverse_lead
-            self.texts.append(TextBlock(child.content, style, child))
+            self.texts.append(make_text(child.content, style, child, styles.setting))
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
@@ -117,16 +118,16 @@ class Panel:
         canvas.restoreState()
 
 
-def _panel_flowables(section: Section, styles: TextStyles, rtl: bool) -> list[Flowable]:
+def _panel_flowables(section: Section, styles: TextStyles) -> list[Flowable]:
     out: list[Flowable] = []
     rest = []
     for block in section.blocks:
         if isinstance(block, Callout) and block.kind == "warning" and not out and not rest:
-            out.append(WarningBand(block, styles, bleed=1.2 * mm, rtl=rtl))
+            out.append(WarningBand(block, styles, bleed=1.2 * mm))
         else:
             rest.append(block)
     out.extend(
-        block_flowables(rest, styles, rtl=rtl, check_box=3.5 * mm, field_line=5 * mm, callout_padding=2 * mm,
+        block_flowables(rest, styles, check_box=3.5 * mm, field_line=5 * mm, callout_padding=2 * mm,
                         keep_headings=False)
     )
     return out
@@ -145,14 +146,14 @@ def _measure(flowables: list[Flowable], width: float) -> tuple[list[tuple[float,
     return heights, total
 
 
-def layout_panel(section: Section, family: Family, rtl: bool, source_file: Location) -> Panel:
+def layout_panel(section: Section, setting: TextSetting, source_file: Location) -> Panel:
     """The panel at the largest type size that fits the card, or a LayoutError."""
     width = CARD_WIDTH - 2 * CARD_PADDING
     available = CARD_HEIGHT - 2 * CARD_PADDING
     needed = 0.0
     for size in CARD_SIZES:
-        styles = card_styles(family, size, front=section.name == "front")
-        flowables = _panel_flowables(section, styles, rtl)
+        styles = card_styles(setting, size, front=section.name == "front")
+        flowables = _panel_flowables(section, styles)
         heights, needed = _measure(flowables, width)
         if needed <= available + 0.01:
             return Panel(section.name, flowables, heights, size)
@@ -204,9 +205,9 @@ def draw_cut_marks(canvas: Canvas, positions: list[tuple[float, float]]) -> None
 
 
 def _draw_notice(canvas: Canvas, section: Section, styles: TextStyles, x: float, top: float, width: float,
-                 rtl: bool, limit: float, source_file: Location) -> float:
+                 limit: float, source_file: Location) -> float:
     """Draw a notice downwards from ``top``; returns the y where it ended."""
-    flowables = block_flowables(section.blocks, styles, rtl=rtl, keep_headings=False)
+    flowables = block_flowables(section.blocks, styles, keep_headings=False)
     heights, total = _measure(flowables, width)
     if top - total < limit:
         raise LayoutError(f"the card sheet's {section.name} text does not fit around the cards", source_file)
@@ -217,21 +218,20 @@ def _draw_notice(canvas: Canvas, section: Section, styles: TextStyles, x: float,
     return y
 
 
-def render_card_sheet(document: Document, family: Family, paper: str, info: PdfInfo, source_file: Location) -> bytes:
-    register(family)
-    rtl = document.direction == "rtl"
-    front = layout_panel(document.section("front"), family, rtl, source_file)
-    back = layout_panel(document.section("back"), family, rtl, source_file)
+def render_card_sheet(document: Document, stack: FontStack, paper: str, info: PdfInfo, source_file: Location) -> bytes:
+    setting = TextSetting(stack, document.lang, document.direction == "rtl")
+    front = layout_panel(document.section("front"), setting, source_file)
+    back = layout_panel(document.section("back"), setting, source_file)
     page_width, page_height = PAPERS[paper]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=1, lang=info.lang,
-                    initialFontName=family.regular_name, pageCompression=1)
+                    initialFontName=stack.regular_name, pageCompression=1)
     canvas.setTitle(info.title)
     canvas.setAuthor(info.author)
     canvas.setSubject(info.subject)
     canvas.setCreator("handouts")
     canvas.setProducer("handouts (ReportLab)")
-    sheet_styles = text_styles(family.name, 11, small_size=9.5, h1_size=16, rtl=rtl)
+    sheet_styles = text_styles(setting, 11, small_size=9.5, h1_size=16)
     fronts = card_positions(paper, back=False)
     backs = card_positions(paper, back=True)
     grid_top = max(y for _, y in fronts) + CARD_HEIGHT
@@ -241,14 +241,14 @@ def render_card_sheet(document: Document, family: Family, paper: str, info: PdfI
 
     # Page 1: how to use the sheet, the fronts, then source and status.
     if "sheet" in notices:
-        _draw_notice(canvas, notices["sheet"], sheet_styles, SHEET_MARGIN, page_height - 14 * mm, text_width, rtl,
+        _draw_notice(canvas, notices["sheet"], sheet_styles, SHEET_MARGIN, page_height - 14 * mm, text_width,
                      grid_top + MARK_OFFSET + MARK_LENGTH + 2 * mm, source_file)
     for x, y in fronts:
         front.draw(canvas, x, y)
     draw_cut_marks(canvas, fronts)
     if "about" in notices:
         _draw_notice(canvas, notices["about"], sheet_styles, SHEET_MARGIN,
-                     grid_bottom - MARK_OFFSET - MARK_LENGTH - 4 * mm, text_width, rtl, 8 * mm, source_file)
+                     grid_bottom - MARK_OFFSET - MARK_LENGTH - 4 * mm, text_width, 8 * mm, source_file)
     canvas.showPage()
 
     # Page 2: the backs, mirrored for a long-edge duplex flip.
@@ -260,9 +260,8 @@ def render_card_sheet(document: Document, family: Family, paper: str, info: PdfI
     return buffer.getvalue()
 
 
-def panel_sizes(document: Document, family: Family) -> dict[str, float]:
+def panel_sizes(document: Document, stack: FontStack) -> dict[str, float]:
     """The type size each panel is set at (for tests and the translators' check)."""
-    register(family)
-    rtl = document.direction == "rtl"
+    setting = TextSetting(stack, document.lang, document.direction == "rtl")
     where = Location(Path(document.lang))
-    return {name: layout_panel(document.section(name), family, rtl, where).size for name in ("front", "back")}
+    return {name: layout_panel(document.section(name), setting, where).size for name in ("front", "back")}

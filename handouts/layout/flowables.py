@@ -31,14 +31,20 @@ from handouts.document import (
 )
 from handouts.errors import LayoutError
 from handouts.layout import icons
-from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextStyles
+from handouts.layout.fonts import FontStack
+from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
+from handouts.layout.text import ShapedText
 
 
-def inline_markup(content: Inline) -> str:
-    """ReportLab paragraph markup for spans; all text is escaped."""
+def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = False) -> str:
+    """ReportLab paragraph markup for spans; all text is escaped.
+
+    With a font stack, characters the primary family lacks are set in the first
+    fallback family that has them.
+    """
     parts = []
     for span in content:
-        text = escape(span.text)
+        text = _with_fallback(span.text, stack, bold or span.strong) if stack else escape(span.text)
         if span.strong:
             text = f"<b>{text}</b>"
         if span.href:
@@ -47,14 +53,39 @@ def inline_markup(content: Inline) -> str:
     return "".join(parts)
 
 
+def _with_fallback(text: str, stack: FontStack, bold: bool) -> str:
+    primary = stack.primary.bold_name if bold else stack.primary.regular_name
+    runs: list[tuple[str, str]] = []  # (font, text)
+    for char in text:
+        font = primary if char.isspace() else (stack.font_for(char, bold) or primary)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return "".join(
+        escape(piece) if font == primary else f'<font face="{font}">{escape(piece)}</font>' for font, piece in runs
+    )
+
+
 class TextBlock(RLParagraph):
     """A ReportLab paragraph that remembers its spans and refuses to overflow sideways."""
 
-    def __init__(self, content: Inline | None, style, block: Block | None = None, **kwargs):
+    def __init__(self, content: Inline | None, style, block: Block | None = None, stack: FontStack | None = None,
+                 **kwargs):
         # ReportLab's split() calls the class again with content None and frags=...
-        super().__init__(inline_markup(content) if content is not None else None, style, **kwargs)
+        markup = None
+        if content is not None:
+            markup = inline_markup(content, stack, bold=style.fontName.endswith("-Bold"))
+        super().__init__(markup, style, **kwargs)
         self.content = content or ()
         self.block = block
+
+    @property
+    def line_count(self) -> int:
+        return len(self.blPara.lines) if hasattr(self, "blPara") else 0
+
+    def natural_width(self) -> float:
+        return stringWidth(plain_text(self.content), self.style.fontName, self.style.fontSize)
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
@@ -67,6 +98,13 @@ class TextBlock(RLParagraph):
         if needed > availWidth + 0.01:
             raise _too_wide(self.content, needed, availWidth)
         return super().wrap(availWidth, availHeight)
+
+
+def make_text(content: Inline, style, block: Block | None, setting: TextSetting) -> Flowable:
+    """The flowable that sets this text: ReportLab's paragraph, or the shaped-line setter."""
+    if setting.stack.engine == "shaped":
+        return ShapedText(content, style, block, setting.stack, setting.lang, setting.rtl)
+    return TextBlock(content, style, block, stack=setting.stack)
 
 
 def _too_wide(content: Inline, needed: float, available: float) -> LayoutError:
@@ -92,14 +130,14 @@ def _longest_word_span(content: Inline) -> Span | None:
 class MarkerItem(Flowable):
     """A list item: a marker (bullet or tick box) beside its text, kept in one piece."""
 
-    def __init__(self, item: ListItem, style, kind: str, *, indent: float, box: float = 0, rtl: bool = False):
+    def __init__(self, item: ListItem, style, kind: str, setting: TextSetting, *, indent: float, box: float = 0):
         super().__init__()
         self.block = item
         self.kind = kind
         self.indent = indent
         self.box = box
-        self.rtl = rtl
-        self.text = TextBlock(item.content, style, item)
+        self.rtl = setting.rtl
+        self.text = make_text(item.content, style, item, setting)
         self.style = style
 
     def wrap(self, availWidth, availHeight):
@@ -188,7 +226,7 @@ class MarkerColumns(Flowable):
         column = (width - self.gap) / 2
         for item in self.items:
             _, h = item.wrap(column, height)
-            if len(item.text.blPara.lines) > 1:
+            if item.text.line_count > 1:
                 return False
         return True
 
@@ -325,16 +363,16 @@ class FieldLine(Flowable):
     a pre-filled value from the clinic settings is printed on the rule.
     """
 
-    def __init__(self, fields: Sequence[Field], label_style, value_style, *, line_height: float, gap: float,
-                 rtl: bool = False):
+    def __init__(self, fields: Sequence[Field], label_style, value_style, setting: TextSetting, *,
+                 line_height: float, gap: float):
         super().__init__()
         self.block = fields[0] if len(fields) == 1 else FieldRow(tuple(fields))
         self.fields = list(fields)
-        self.labels = [TextBlock(f.label, label_style, f) for f in self.fields]
-        self.values = [TextBlock(f.value, value_style, f) if f.value else None for f in self.fields]
+        self.labels = [make_text(f.label, label_style, f, setting) for f in self.fields]
+        self.values = [make_text(f.value, value_style, f, setting) if f.value else None for f in self.fields]
         self.line_height = line_height
         self.gap = gap
-        self.rtl = rtl
+        self.rtl = setting.rtl
         self.min_rule = 12 * mm
 
     def _cell_widths(self, width: float, stacked: bool = False) -> list[float]:
@@ -342,8 +380,8 @@ class FieldLine(Flowable):
         room = width if stacked else width - self.gap * (len(self.fields) - 1)
         needs = []
         for label, value in zip(self.labels, self.values):
-            value_width = _natural_width(value) + 2 if value is not None else 0
-            needs.append(_natural_width(label) + 1.5 * mm + max(value_width, self.min_rule))
+            value_width = value.natural_width() + 2 if value is not None else 0
+            needs.append(label.natural_width() + 1.5 * mm + max(value_width, self.min_rule))
         if stacked:
             needs_one = max(needs)
             if needs_one <= room:
@@ -376,7 +414,7 @@ class FieldLine(Flowable):
             self.cells = self._cell_widths(availWidth, stacked=True)
         self.label_widths = []
         for label in self.labels:
-            width = _natural_width(label) + 0.5
+            width = label.natural_width() + 0.5
             label.wrap(width, availHeight)
             self.label_widths.append(width)
         for value, cell, label_width in zip(self.values, self.cells, self.label_widths):
@@ -414,12 +452,6 @@ class FieldLine(Flowable):
         canvas.restoreState()
 
 
-def _natural_width(paragraph: RLParagraph) -> float:
-    """The width of the paragraph's text on one line."""
-    style = paragraph.style
-    return stringWidth(plain_text(paragraph.content), style.fontName, style.fontSize)
-
-
 class FigureFlowable(Flowable):
     """A vector pictogram; its alt text lives on the block for tagging and HTML."""
 
@@ -440,7 +472,7 @@ SHORT_LIST = 5
 
 
 def block_flowables(
-    blocks: Sequence[Block], styles: TextStyles, *, rtl: bool = False, check_box: float = 5 * mm,
+    blocks: Sequence[Block], styles: TextStyles, *, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
     columns: bool = True, pair_callouts: bool = False,
 ) -> list[Flowable]:
@@ -450,8 +482,9 @@ def block_flowables(
     kept with the first flowable that follows. With ``pair_callouts``, two callouts
     in a row stand side by side (read first the one on the reading side).
     """
-    options = dict(rtl=rtl, check_box=check_box, field_line=field_line, callout_padding=callout_padding,
-                   columns=columns)
+    setting = styles.setting
+    rtl = setting.rtl
+    options = dict(check_box=check_box, field_line=field_line, callout_padding=callout_padding, columns=columns)
     out: list[Flowable] = []
     pending: list[Flowable] = []
     blocks = list(blocks)
@@ -461,20 +494,20 @@ def block_flowables(
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         index += 1
         if isinstance(block, Heading):
-            pending.append(TextBlock(block.content, styles.heading(block.level), block))
+            pending.append(make_text(block.content, styles.heading(block.level), block, setting))
             continue
         if isinstance(block, Paragraph) and isinstance(following, ListBlock):
-            pending.append(TextBlock(block.content, styles.paragraph(block.style), block))
+            pending.append(make_text(block.content, styles.paragraph(block.style), block, setting))
             continue
         made: list[Flowable]
         if isinstance(block, Paragraph):
-            made = [TextBlock(block.content, styles.paragraph(block.style), block)]
+            made = [make_text(block.content, styles.paragraph(block.style), block, setting)]
         elif isinstance(block, ListBlock):
             size = styles.item.fontSize
             indent = check_box + size * 0.6 if block.kind == "check" else size * 1.1
             made = [
-                MarkerItem(item, styles.item, block.kind, indent=indent, box=check_box if block.kind == "check" else 0,
-                           rtl=rtl)
+                MarkerItem(item, styles.item, block.kind, setting, indent=indent,
+                           box=check_box if block.kind == "check" else 0)
                 for item in block.items
             ]
             if block.kind == "bullet" and columns and max(len(plain_text(i.content)) for i in block.items) <= 48:
@@ -494,9 +527,9 @@ def block_flowables(
             pair = made_boxes[0] if len(made_boxes) == 1 else SideBySide(made_boxes, gap=styles.size, rtl=rtl)
             made = [pair, Spacer(1, styles.size * 0.6)]
         elif isinstance(block, Field):
-            made = [FieldLine([block], styles.label, styles.body, line_height=field_line, gap=3 * mm, rtl=rtl)]
+            made = [FieldLine([block], styles.label, styles.body, setting, line_height=field_line, gap=3 * mm)]
         elif isinstance(block, FieldRow):
-            made = [FieldLine(block.fields, styles.label, styles.body, line_height=field_line, gap=3 * mm, rtl=rtl)]
+            made = [FieldLine(block.fields, styles.label, styles.body, setting, line_height=field_line, gap=3 * mm)]
         elif isinstance(block, Figure):
             made = [FigureFlowable(block, 10 * mm)]
         else:  # pragma: no cover - the parser admits no other block

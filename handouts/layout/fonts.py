@@ -1,10 +1,9 @@
 """Fonts: which embeddable TrueType faces print each locale, and whether they cover it.
 
-Fonts come from PyPI packages (``fontpkg-*``) so every machine typesets with the same
-files. A locale maps to a font family by its script; adding a script is a new entry in
-``FAMILIES`` and ``SCRIPT_OF_LOCALE``, not new code. Before anything is drawn, every
-character of the document is checked against the family's character map: a character
-the font lacks stops the build with the key and line, never an empty box on paper.
+The mapping is data (``fonts.yaml``): families (where each face file comes from),
+stacks (families in fallback order, per script) and locales (which stack). Before
+anything is drawn, every character of the document is checked against its stack: a
+character no family has stops the build with the key and line, never an empty box.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -22,33 +22,46 @@ from reportlab.pdfbase.ttfonts import TTFont
 from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
 
+CONFIG = Path(__file__).with_name("fonts.yaml")
+
+# Characters that are layout, not ink: they need no glyph.
+NO_GLYPH_NEEDED = frozenset("\n\t\u00ad\u200b\u200c\u200d\u2060\u200e\u200f\u2066\u2067\u2068\u2069")
+
 
 @dataclass(frozen=True)
-class FontFile:
-    package: str  # importable module that ships the file
-    filename: str
+class FaceFile:
+    """One font file: from an installed PyPI package, or a path a Debian package installs."""
 
-    def path(self) -> Path:
-        try:
-            module = importlib.import_module(self.package)
-        except ImportError:
-            raise FontError(
-                f"font package {self.package!r} is not installed (run the set-up in README.md)"
-            ) from None
-        root = Path(getattr(module, "ROOT", Path(module.__file__ or "").parent))
-        path = root / "files" / self.filename
-        if not path.is_file():
-            raise FontError(f"font file {self.filename!r} is missing from {self.package}", Location(path))
-        return path
+    package: str | None = None
+    file: str | None = None
+    path: str | None = None
+    index: int = 0
+    debian: str | None = None
+
+    def locate(self) -> Path:
+        if self.package and self.file:
+            try:
+                module = importlib.import_module(self.package)
+            except ImportError:
+                raise FontError(f"font package {self.package!r} is not installed (run the set-up in README.md)") from None
+            root = Path(getattr(module, "ROOT", Path(module.__file__ or "").parent))
+            found = root / "files" / self.file
+        else:
+            found = Path(self.path or "")
+        if not found.is_file():
+            hint = f" (install the Debian package {self.debian}: `make` does it)" if self.debian else ""
+            raise FontError(f"font file {found} is missing{hint}", Location(CONFIG))
+        return found
 
 
 @dataclass(frozen=True)
 class Family:
-    """A regular and a bold face registered with ReportLab under ``name``."""
+    """A regular and a bold face, registered with ReportLab under ``name``."""
 
     name: str
-    regular: FontFile
-    bold: FontFile
+    regular: FaceFile
+    bold: FaceFile
+    source: str
     licence: str
 
     @property
@@ -60,32 +73,88 @@ class Family:
         return f"{self.name}-Bold"
 
 
-ATKINSON = Family(
-    name="AtkinsonHyperlegible",
-    regular=FontFile("fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Regular.ttf"),
-    bold=FontFile("fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Bold.ttf"),
-    licence="SIL Open Font License 1.1 (Braille Institute of America)",
-)
+@dataclass(frozen=True)
+class FontStack:
+    """The families that set one script, in fallback order, and how text is set."""
 
-FAMILIES = {"latin": ATKINSON}
-SCRIPT_OF_LOCALE = {"en": "latin", "es": "latin"}
+    script: str
+    families: tuple[Family, ...]
+    engine: str  # "paragraph" or "shaped"
+    spacing: float = 1.3  # line height / type size
 
-# Characters that are layout, not ink: they need no glyph.
-_NO_GLYPH_NEEDED = {"\n", "\t", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060"}
+    @property
+    def primary(self) -> Family:
+        return self.families[0]
+
+    @property
+    def name(self) -> str:
+        """The registered family name of the primary family (used in styles)."""
+        return self.primary.name
+
+    @property
+    def regular_name(self) -> str:
+        return self.primary.regular_name
+
+    def font_for(self, char: str, bold: bool = False) -> str | None:
+        """The registered font that sets ``char``: the first family that has it."""
+        code = ord(char)
+        for family in self.families:
+            name = family.bold_name if bold else family.regular_name
+            if code in _cmap(name):
+                return name
+        return None
 
 
-def family_for(locale: str) -> Family:
-    script = SCRIPT_OF_LOCALE.get(locale) or SCRIPT_OF_LOCALE.get(locale.split("-")[0])
+def _face(entry: dict) -> FaceFile:
+    return FaceFile(**entry)
+
+
+@lru_cache(maxsize=1)
+def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str]]:
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    families = {
+        key: Family(
+            name="".join(part.capitalize() for part in key.split("-")),
+            regular=_face(value["regular"]),
+            bold=_face(value["bold"]),
+            source=value["source"],
+            licence=value["licence"],
+        )
+        for key, value in data["families"].items()
+    }
+    stacks = {
+        script: FontStack(
+            script,
+            tuple(families[f] for f in value["families"]),
+            value.get("engine", "paragraph"),
+            float(value.get("spacing", 1.3)),
+        )
+        for script, value in data["stacks"].items()
+    }
+    return families, stacks, dict(data["locales"])
+
+
+def all_families() -> list[Family]:
+    return list(_config()[0].values())
+
+
+def stack_for(locale: str) -> FontStack:
+    """The font stack that prints ``locale`` (by its script, from fonts.yaml)."""
+    _, stacks, locales = _config()
+    script = locales.get(locale) or locales.get(locale.split("-")[0])
     if script is None:
-        raise FontError(f"no font is configured for locale {locale!r} (add it to SCRIPT_OF_LOCALE)")
-    return FAMILIES[script]
+        raise FontError(f"no font stack is configured for locale {locale!r} (add it under 'locales')", Location(CONFIG))
+    stack = stacks[script]
+    for family in stack.families:
+        register(family)
+    return stack
 
 
 @lru_cache(maxsize=None)
 def register(family: Family) -> Family:
     """Register both faces once per process, so ``<b>`` in a paragraph picks the bold."""
-    for face_name, font_file in ((family.regular_name, family.regular), (family.bold_name, family.bold)):
-        pdfmetrics.registerFont(TTFont(face_name, str(font_file.path())))
+    for face_name, face in ((family.regular_name, family.regular), (family.bold_name, family.bold)):
+        pdfmetrics.registerFont(TTFont(face_name, str(face.locate()), subfontIndex=face.index, shapable=True))
     addMapping(family.name, 0, 0, family.regular_name)
     addMapping(family.name, 1, 0, family.bold_name)
     addMapping(family.name, 0, 1, family.regular_name)
@@ -94,23 +163,24 @@ def register(family: Family) -> Family:
 
 
 @lru_cache(maxsize=None)
-def _covered(face_name: str) -> frozenset[int]:
+def _cmap(face_name: str) -> frozenset[int]:
     face = pdfmetrics.getFont(face_name).face
-    return frozenset(face.charToGlyph)
+    return frozenset(code for code in face.charToGlyph if code < 0xE000 or code > 0xF8FF)
 
 
-def check_coverage(document: Document, family: Family) -> None:
-    """Every character of the document must have a glyph in the family's faces."""
-    register(family)
-    covered = _covered(family.regular_name) & _covered(family.bold_name)
+def check_coverage(document: Document, stack: FontStack, settings_file: Path | None = None) -> None:
+    """Every character of the document must have a glyph in some family of its stack."""
     for span in iter_spans(document):
         for char in span.text:
-            if char in _NO_GLYPH_NEEDED or ord(char) in covered:
+            if char in NO_GLYPH_NEEDED or char == " ":
+                continue
+            if stack.font_for(char, bold=False) and stack.font_for(char, bold=True):
                 continue
             name = unicodedata.name(char, "unnamed character")
-            where = span.where or Location(Path("handouts.yaml"))
+            where = span.where or Location(settings_file or Path("clinic settings"))
             raise FontError(
-                f"character {char!r} (U+{ord(char):04X} {name}) is not in the font {family.name}",
+                f"character {char!r} (U+{ord(char):04X} {name}) is not in any font of the "
+                f"{stack.script} stack ({', '.join(f.name for f in stack.families)})",
                 where,
                 span.key,
             )

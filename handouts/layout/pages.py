@@ -9,21 +9,20 @@ and its longest texts, rather than adding a page nobody asked for or cutting tex
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
 
 from handouts.document import Document, Inline, iter_spans
 from handouts.errors import LayoutError, Location
 from handouts.formatting import format_number
-from handouts.layout.flowables import block_flowables, inline_markup
-from handouts.layout.fonts import Family, register
-from handouts.layout.styles import ACCENT, RULE, text_styles
+from handouts.layout.flowables import block_flowables, make_text
+from handouts.layout.fonts import FontStack
+from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
 
 PAPERS = {"letter": LETTER, "a4": A4}
 MARGIN_X = 24 * mm
@@ -54,17 +53,23 @@ class PdfInfo:
     lang: str
 
 
-def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> str:
-    text = inline_markup(content)
-    return text.replace("{page}", format_number(page, lang)).replace("{pages}", format_number(pages, lang))
+def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inline:
+    numbers = {"{page}": format_number(page, lang), "{pages}": format_number(pages, lang)}
+    filled = []
+    for span in content:
+        text = span.text
+        for placeholder, value in numbers.items():
+            text = text.replace(placeholder, value)
+        filled.append(replace(span, text=text))
+    return tuple(filled)
 
 
-def _build(document: Document, family: Family, paper: str, size: float, info: PdfInfo,
+def _build(document: Document, stack: FontStack, paper: str, size: float, info: PdfInfo,
            total_pages: int | None) -> tuple[bytes, int]:
     page_width, page_height = PAPERS[paper]
-    styles = text_styles(family.name, size, rtl=document.direction == "rtl", small_size=9.5)
-    footer_style = text_styles(family.name, FOOTER_SIZE).small
-    rtl = document.direction == "rtl"
+    setting = TextSetting(stack, document.lang, document.direction == "rtl")
+    styles = text_styles(setting, size, small_size=9.5)
+    footer_style = text_styles(setting, FOOTER_SIZE).small
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -80,7 +85,7 @@ def _build(document: Document, family: Family, paper: str, size: float, info: Pd
         producer="handouts (ReportLab)",
         lang=info.lang,
         invariant=1,
-        initialFontName=family.regular_name,
+        initialFontName=stack.regular_name,
     )
 
     def decorate(canvas, doc_) -> None:
@@ -91,8 +96,8 @@ def _build(document: Document, family: Family, paper: str, size: float, info: Pd
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, MARGIN_BOTTOM - 5 * mm, page_width - MARGIN_X, MARGIN_BOTTOM - 5 * mm)
         if document.running_footer:
-            text = _fill_page_numbers(document.running_footer, doc_.page, total_pages or 0, document.lang)
-            footer = RLParagraph(text, footer_style)
+            content = _fill_page_numbers(document.running_footer, doc_.page, total_pages or 0, document.lang)
+            footer = make_text(content, footer_style, None, setting)
             _, h = footer.wrap(page_width - 2 * MARGIN_X, 20 * mm)
             footer.drawOn(canvas, MARGIN_X, MARGIN_BOTTOM - 6.5 * mm - h)
         canvas.restoreState()
@@ -105,7 +110,9 @@ def _build(document: Document, family: Family, paper: str, size: float, info: Pd
         if section.name == "about":  # the small print, set apart by a rule
             story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=size * 0.8,
                                     spaceAfter=size * 0.5))
-        story.extend(block_flowables(section.blocks, styles, rtl=rtl, pair_callouts=True))
+        # Side by side only left to right: poppler and other untagged readers interleave
+        # the lines of two right-to-left boxes.
+        story.extend(block_flowables(section.blocks, styles, pair_callouts=not setting.rtl))
     try:
         doc.build(story)
     except ReportLabLayoutError as exc:  # a flowable taller than a whole page
@@ -129,18 +136,17 @@ def _longest_keys(document: Document, count: int = 3) -> str:
     return ", ".join(seen)
 
 
-def render_pages(document: Document, family: Family, paper: str, info: PdfInfo, source_file: Location) -> bytes:
+def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo, source_file: Location) -> bytes:
     """Lay out a page handout at the largest body size that fits its page budget."""
-    register(family)
     budget = BUDGETS[document.handout]
     pages = 0
     for size in budget.body_sizes:
         try:
-            _, pages = _build(document, family, paper, size, info, None)
+            _, pages = _build(document, stack, paper, size, info, None)
         except _OverflowError:
             continue
         if pages <= budget.max_pages:
-            pdf, final_pages = _build(document, family, paper, size, info, pages)
+            pdf, final_pages = _build(document, stack, paper, size, info, pages)
             assert final_pages == pages
             return pdf
     raise LayoutError(

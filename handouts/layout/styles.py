@@ -14,6 +14,8 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
+from handouts.layout.fonts import FontStack
+
 INK = HexColor("#111111")  # body text: 18.9:1 on white
 ACCENT = HexColor("#0B4F6C")  # headings and rules: 9.0:1 on white
 TINT = HexColor("#E8F1F5")  # background of information boxes: ink on it is 16.9:1
@@ -22,6 +24,15 @@ WARNING = HexColor("#000000")
 PAPER = white
 
 LINE_SPACING = 1.3
+
+
+@dataclass(frozen=True)
+class TextSetting:
+    """How text is set for a document: its font stack, language and direction."""
+
+    stack: FontStack
+    lang: str
+    rtl: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class TextStyles:
     item: ParagraphStyle  # list items (the card's warning signs are larger than body)
     label: ParagraphStyle
     size: float
+    setting: TextSetting
 
     def heading(self, level: int) -> ParagraphStyle:
         return {1: self.h1, 2: self.h2}.get(level, self.h3)
@@ -49,19 +61,22 @@ class TextStyles:
 
 
 def text_styles(
-    font: str,
+    setting: TextSetting,
     size: float,
     *,
-    rtl: bool = False,
     small_size: float | None = None,
     item_size: float | None = None,
     h1_size: float | None = None,
     h2_size: float | None = None,
-    spacing: float = LINE_SPACING,
+    spacing: float | None = None,
+    compact: bool = False,
 ) -> TextStyles:
-    """Styles for a body ``size``; ``font`` is the registered family name."""
+    """Styles for a body ``size`` in the setting's primary font family."""
+    font = setting.stack.name
     bold = f"{font}-Bold"
-    align = TA_RIGHT if rtl else TA_LEFT
+    align = TA_RIGHT if setting.rtl else TA_LEFT
+    spacing = spacing or max(LINE_SPACING, setting.stack.spacing)
+    gap = 0.5 if compact else 1.0  # space between blocks, as a share of the usual
 
     def style(name: str, fontsize: float, *, face: str = font, color: Color = INK, before: float = 0,
               after: float | None = None, leading: float | None = None) -> ParagraphStyle:
@@ -72,8 +87,8 @@ def text_styles(
             leading=leading or round(fontsize * spacing, 2),
             textColor=color,
             alignment=align,
-            spaceBefore=before,
-            spaceAfter=fontsize * 0.4 if after is None else after,
+            spaceBefore=before * gap,
+            spaceAfter=(fontsize * 0.4 if after is None else after) * gap,
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=0,
@@ -97,4 +112,5 @@ def text_styles(
         item=style("item", item, after=item * 0.2),
         label=style("label", small, color=INK, after=0),
         size=size,
+        setting=setting,
     )

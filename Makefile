@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build test bench system-tools clean
+.PHONY: all build test bench system-fonts system-tools clean
 
 all: build
 
@@ -18,12 +18,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+build: $(STAMP) system-fonts
 	$(BIN)/handouts build
 
-# The tests check PDFs with tools this project did not write (poppler, qpdf, msgfmt).
+# Chinese and Korean fonts come from Debian's packages; the tests check PDFs with
+# tools this project did not write (poppler, qpdf).
+system-fonts:
+	@sh scripts/ensure-system-tools.sh fonts
+
 system-tools:
-	@sh scripts/ensure-system-tools.sh
+	@sh scripts/ensure-system-tools.sh all
 
 test: $(STAMP) system-tools
 	$(BIN)/python -m pytest

@@ -9,7 +9,7 @@ from pathlib import Path
 from handouts.catalog import Catalog
 from handouts.docxml import parse_document
 from handouts.document import Document
-from handouts.formatting import format_date, format_fever_threshold
+from handouts.formatting import format_date, format_fever_threshold, language_name
 from handouts.settings import Settings
 from handouts.templating import LATE_PLACEHOLDERS, make_environment, render_template, translator
 
@@ -74,6 +74,7 @@ class Composer:
             "t": translator(catalog, placeholder_values(catalog, source, self.settings)),
             "clinic": self.settings.clinic,
             "status_key": status_key(catalog),
+            "language_name": language_name(catalog.locale),
         }
         xml = render_template(self.env, self.templates_dir, name, context)
         return parse_document(xml, catalog, self.templates_dir / name)

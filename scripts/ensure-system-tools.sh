@@ -1,11 +1,20 @@
 #!/bin/sh
-# Install the command-line tools the tests use to check PDFs, when they are missing:
-# poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm) and qpdf, from Debian's packages.
+# Install what handouts needs from Debian's packages, when it is missing:
+#   fonts (build):  fonts-wqy-microhei (Chinese), fonts-nanum (Korean)
+#   tools (tests):  poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm), qpdf
+# Usage: ensure-system-tools.sh fonts|tools|all
 set -eu
+what="${1:-all}"
 missing=""
-for tool in pdftotext:poppler-utils pdfinfo:poppler-utils pdffonts:poppler-utils qpdf:qpdf; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
-done
+if [ "$what" = fonts ] || [ "$what" = all ]; then
+    [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$missing fonts-wqy-microhei"
+    [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$missing fonts-nanum"
+fi
+if [ "$what" = tools ] || [ "$what" = all ]; then
+    for tool in pdftotext:poppler-utils pdfinfo:poppler-utils pdffonts:poppler-utils qpdf:qpdf; do
+        command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
+    done
+fi
 [ -z "$missing" ] && exit 0
 packages=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ')
 echo "installing system packages:$missing" >&2

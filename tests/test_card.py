@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from reportlab.lib.units import mm
 
@@ -16,7 +18,10 @@ def test_card_is_id1_size():
     assert round(CARD_WIDTH / mm, 1) == 85.6 and round(CARD_HEIGHT / mm, 1) == 54.0
 
 
-@pytest.mark.parametrize("locale", ["en", "es"])
+ALL_LOCALES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "locales").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("locale", ALL_LOCALES)
 def test_every_locale_card_fits_at_7_pt_or_more(project, catalogs, example_settings, locale):
     for settings in (Settings(), example_settings):
         document = Composer(project.templates_dir, settings).compose("er-card", catalogs[locale], catalogs["en"])

@@ -154,24 +154,32 @@ class MarkerItem(Flowable):
     def draw(self):
         canvas = self.canv
         text_x = 0 if self.rtl else self.indent
-        marker_x = self.width - self.indent if self.rtl else 0
         first_line_top = self.height
         if self.kind == "check":
             # A real tick box, drawn as a square, top aligned with the first line.
+            box_x = self.width - self.box - 0.5 if self.rtl else 0.5
             canvas.saveState()
             canvas.setStrokeColor(INK)
             canvas.setLineWidth(1.2)
             y = first_line_top - self.box - max(0, (self.style.leading - self.box) / 2)
-            canvas.rect(marker_x + 0.5, y, self.box, self.box, stroke=1, fill=0)
+            canvas.rect(box_x, y, self.box, self.box, stroke=1, fill=0)
             canvas.restoreState()
         else:
+            size = self.style.fontSize
+            centre_x = self.width - size * 0.35 if self.rtl else size * 0.35
             canvas.saveState()
             canvas.setFillColor(INK)
-            radius = self.style.fontSize * 0.16
-            cy = first_line_top - self.style.leading + self.style.fontSize * 0.42 + (self.style.leading - self.style.fontSize) / 2
-            canvas.circle(marker_x + self.style.fontSize * 0.35, cy, radius, stroke=0, fill=1)
+            cy = first_line_top - _first_baseline(self.text) + size * 0.3
+            canvas.circle(centre_x, cy, size * 0.16, stroke=0, fill=1)
             canvas.restoreState()
         self.text.drawOn(canvas, text_x, self.height - self.text.height)
+
+
+def _first_baseline(text: Flowable) -> float:
+    """Distance from the top of a text flowable to its first baseline."""
+    if isinstance(text, ShapedText):
+        return text.size
+    return text.style.fontSize  # ReportLab puts the first baseline one font size down
 
 
 class Stack(Flowable):

@@ -77,6 +77,7 @@ def text_styles(
     align = TA_RIGHT if setting.rtl else TA_LEFT
     spacing = spacing or max(LINE_SPACING, setting.stack.spacing)
     gap = 0.5 if compact else 1.0  # space between blocks, as a share of the usual
+    tall = max(1.0, setting.stack.spacing / LINE_SPACING)  # tall marks need taller heading lines too
 
     def style(name: str, fontsize: float, *, face: str = font, color: Color = INK, before: float = 0,
               after: float | None = None, leading: float | None = None) -> ParagraphStyle:
@@ -104,10 +105,10 @@ def text_styles(
         lead=style("lead", size * 1.12),
         small=style("small", small, after=small * 0.3),
         action=style("action", size, face=bold),
-        h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2),
-        h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.5, after=size * 0.25, leading=h2 * 1.2),
+        h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2 * tall),
+        h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.5, after=size * 0.25, leading=h2 * 1.2 * tall),
         h3=style("h3", size * 1.1, face=bold, before=size * 0.4, after=size * 0.2),
-        inverse_h1=style("inverse_h1", h1, face=bold, color=PAPER, after=0, leading=h1 * 1.15),
+        inverse_h1=style("inverse_h1", h1, face=bold, color=PAPER, after=0, leading=h1 * 1.15 * tall),
         inverse_lead=style("inverse_lead", size, color=PAPER, after=0),
         item=style("item", item, after=item * 0.2),
         label=style("label", small, color=INK, after=0),

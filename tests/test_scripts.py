@@ -1,0 +1,122 @@
+"""World scripts: shaping, right to left, line breaking, fonts, locale formatting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.document import Span
+from handouts.formatting import format_fever_threshold, language_name
+from handouts.layout.fonts import all_families, stack_for
+from handouts.layout.styles import TextSetting, text_styles
+from handouts.layout.text import ShapedText
+from tests.conftest import run_tool
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_paragraph(tmp_path: Path, text: str, lang: str, rtl: bool, width: float = 300) -> tuple[Path, ShapedText]:
+    stack = stack_for(lang)
+    styles = text_styles(TextSetting(stack, lang, rtl), 14)
+    paragraph = ShapedText((Span(text),), styles.body, None, stack, lang, rtl)
+    path = tmp_path / f"{lang}.pdf"
+    canvas = Canvas(str(path), invariant=1, initialFontName=stack.regular_name)
+    paragraph.wrap(width, 800)
+    paragraph.drawOn(canvas, 100, 500)
+    canvas.save()
+    return path, paragraph
+
+
+def extract(path: Path) -> str:
+    text = run_tool("pdftotext", "-enc", "UTF-8", str(path), "-").stdout
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+
+
+def test_arabic_paragraph_with_number_and_latin_word_extracts_in_logical_order(tmp_path):
+    text = "يحتاج المريض إلى IVIG كل 4 أسابيع ويتصل بالرقم 5550100"
+    path, paragraph = render_paragraph(tmp_path, text, "ar", rtl=True, width=450)
+    assert paragraph.line_count == 1
+    extracted = " ".join(extract(path).split())
+    # Tokens split at every change of script too: poppler puts the space around an
+    # embedded left-to-right word on the wrong side ("IVIGكل").
+    words = re.findall(r"[A-Za-z]+|[0-9]+|[^\W\d_A-Za-z]+", extracted)
+    # Arabic words, the Latin term and the numbers come out in reading order.
+    order = [words.index(w) for w in ("يحتاج", "المريض", "IVIG", "4", "أسابيع", "5550100")]
+    assert order == sorted(order), extracted
+
+
+def test_arabic_lines_break_in_logical_order_and_align_right(tmp_path):
+    text = "أولا ثانيا ثالثا رابعا خامسا سادسا سابعا ثامنا تاسعا عاشرا " * 3
+    path, paragraph = render_paragraph(tmp_path, text.strip(), "ar", rtl=True, width=200)
+    assert paragraph.line_count >= 3
+    lines = [line.split() for line in extract(path).splitlines() if line.strip()]
+    assert lines[0][:3] == ["أولا", "ثانيا", "ثالثا"]  # the first line holds the first words
+    bbox = run_tool("pdftotext", "-bbox", str(path), "-").stdout
+    xmax = [float(m) for m in re.findall(r'xMax="([\d.]+)"', bbox)]
+    assert max(xmax) == pytest.approx(100 + 200, abs=1.5)  # flush with the right edge
+
+
+def test_devanagari_conjuncts_extract_as_the_original_characters(tmp_path):
+    text = "क्षत्रिय ज्ञान श्री कि की द्वार"
+    path, _ = render_paragraph(tmp_path, text, "hi", rtl=False)
+    assert " ".join(extract(path).split()) == text
+
+
+def test_bengali_conjuncts_extract_as_the_original_characters(tmp_path):
+    text = "ক্ষমা শ্রী কি কী জ্বর"
+    path, _ = render_paragraph(tmp_path, text, "bn", rtl=False)
+    assert " ".join(extract(path).split()) == text
+
+
+def test_chinese_breaks_between_characters_but_not_before_closing_punctuation(tmp_path):
+    text = "发烧时请立即去急诊室，并出示这张卡片。医生需要知道您的诊断（高IgM综合征）。" * 2
+    _, paragraph = render_paragraph(tmp_path, text, "zh-Hans", rtl=False, width=150)
+    assert paragraph.line_count > 2
+    for start, end in paragraph._lines:
+        line = paragraph.text[start:end].strip()
+        assert line[0] not in "，。）：", line  # no line starts with closing punctuation
+
+
+def test_korean_breaks_only_between_words(tmp_path):
+    text = "열이 나거나 숨쉬기 어려우면 바로 응급실에 가세요. " * 3
+    _, paragraph = render_paragraph(tmp_path, text.strip(), "ko", rtl=False, width=150)
+    words = set(text.split())
+    for start, end in paragraph._lines:
+        for word in paragraph.text[start:end].split():
+            assert word in words, word
+
+
+def test_vietnamese_stacked_diacritics_are_single_precomposed_glyphs():
+    stack = stack_for("vi")
+    for char in "ằẳẵặẫệữỡợ":
+        assert stack.font_for(char) == stack.primary.regular_name, char
+
+
+@pytest.mark.parametrize("locale", sorted(p.stem for p in (ROOT / "locales").glob("*.yaml")))
+def test_every_locale_has_a_font_stack_whose_fonts_load(locale):
+    stack = stack_for(locale)
+    assert stack.families
+    assert stack.font_for("I") and stack.font_for("0")  # IgM, IVIG and numbers print in every locale
+
+
+def test_every_font_family_names_its_source_and_licence():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for family in all_families():
+        assert family.licence and family.source
+        assert family.source.split()[-1] in readme, f"{family.name}: licence not listed in README"
+
+
+def test_fever_unit_order_follows_the_region():
+    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "en").startswith("103")
+    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "fr").startswith("39,4")
+
+
+def test_language_names_in_their_own_script():
+    assert language_name("ar") == "العربية"
+    assert language_name("vi") == "Tiếng Việt"
+    assert language_name("zh-Hant").startswith("中文")

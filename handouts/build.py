@@ -20,10 +20,12 @@ from handouts.document import Document, plain_text
 from handouts.errors import Location, UsageError
 from handouts.layout.card import render_card_sheet
 from handouts.layout.fonts import check_coverage, stack_for
-from handouts.layout.pages import PdfInfo, render_pages
+from handouts.layout.pages import LARGE_PRINT_HANDOUTS, PdfInfo, render_pages
+from handouts.pdf.structure import apply_structure
 from handouts.settings import PAPER_SIZES, Settings, read_settings
 
 SETTINGS_FILE = "handouts.yaml"
+EDITIONS = ("standard", "large-print")
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,14 @@ class Job:
     locale: str
     handout: str
     paper: str
+    large_print: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.handout}-large-print" if self.large_print else self.handout
 
     def relative_path(self) -> Path:
-        return Path(self.locale) / f"{self.handout}-{self.paper}.pdf"
+        return Path(self.locale) / f"{self.name}-{self.paper}.pdf"
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ def plan(
     locales: Sequence[str] | None = None,
     handouts: Sequence[str] | None = None,
     papers: Sequence[str] | None = None,
+    editions: Sequence[str] = EDITIONS,
 ) -> list[Job]:
     """The jobs asked for: command-line choices first, then the clinic's settings."""
     wanted_locales = list(locales or settings.locales or catalogs)
@@ -97,7 +105,15 @@ def plan(
     for paper in wanted_papers:
         if paper not in PAPER_SIZES:
             raise UsageError(f"unknown paper size {paper!r} (available: {', '.join(PAPER_SIZES)})")
-    return [Job(l, h, p) for l in wanted_locales for h in wanted_handouts for p in wanted_papers]
+    jobs = []
+    for locale in wanted_locales:
+        for handout in wanted_handouts:
+            for paper in wanted_papers:
+                if "standard" in editions:
+                    jobs.append(Job(locale, handout, paper))
+                if "large-print" in editions and handout in LARGE_PRINT_HANDOUTS:
+                    jobs.append(Job(locale, handout, paper, large_print=True))
+    return jobs
 
 
 def pdf_info(document: Document, catalog: Catalog, settings: Settings) -> PdfInfo:
@@ -115,8 +131,10 @@ def render_job(job: Job, document: Document, catalog: Catalog, settings: Setting
     info = pdf_info(document, catalog, settings)
     where = Location(catalog.path)
     if job.handout == "er-card":
-        return render_card_sheet(document, stack, job.paper, info, where)
-    return render_pages(document, stack, job.paper, info, where)
+        pdf, tagger = render_card_sheet(document, stack, job.paper, info, where)
+    else:
+        pdf, tagger = render_pages(document, stack, job.paper, info, where, large_print=job.large_print)
+    return apply_structure(pdf, tagger, title=info.title)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -145,12 +163,13 @@ def build(
     locales: Sequence[str] | None = None,
     handouts: Sequence[str] | None = None,
     papers: Sequence[str] | None = None,
+    editions: Sequence[str] = EDITIONS,
     progress: Progress | None = None,
 ) -> list[tuple[Path, Rendered]]:
     """Render every job, then write them all; returns what was written."""
     settings = settings or project.settings()
     catalogs = load_catalogs(project.locales_dir, PLACEHOLDERS)
-    jobs = plan(catalogs, settings, locales, handouts, papers)
+    jobs = plan(catalogs, settings, locales, handouts, papers, editions)
     composer = Composer(project.templates_dir, settings)
     source = catalogs[SOURCE_LOCALE]
     documents: dict[tuple[str, str], Document] = {}

@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from handouts import __version__
-from handouts.build import Project, Rendered, build
+from handouts.build import EDITIONS, Project, Rendered, build
 from handouts.catalog import SOURCE_LOCALE, load_catalogs
 from handouts.compose import HANDOUTS, PLACEHOLDERS
 from handouts.errors import HandoutsError, UsageError
 from handouts.formatting import language_name
+from handouts.pdfcheck import check_pdf
 from handouts.settings import PAPER_SIZES
 
 EXAMPLES_BUILD = """\
@@ -47,7 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--output", "-o", type=Path, default=Path("output"), help="output folder (default: output)")
     build_cmd.add_argument("--settings", type=Path, metavar="FILE",
                            help="clinic settings file (default: handouts.yaml if present)")
+    edition = build_cmd.add_mutually_exclusive_group()
+    edition.add_argument("--large-print", action="store_true",
+                         help="build only the large-print editions (18 pt; overview and checklist)")
+    edition.add_argument("--no-large-print", action="store_true", help="skip the large-print editions")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+    check_cmd = commands.add_parser(
+        "check-pdf", help="check that PDFs are tagged, accessible documents (PDF/UA-1)",
+        epilog="examples:\n  handouts check-pdf output/es/er-card-a4.pdf\n  handouts check-pdf received/*.pdf",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     list_cmd = commands.add_parser("list", help="list locales, handouts and paper sizes that can be built")
     list_cmd.add_argument("--settings", type=Path, metavar="FILE", help=argparse.SUPPRESS)
@@ -79,6 +91,7 @@ def run_build(args: argparse.Namespace) -> int:
         locales=args.locale,
         handouts=args.handout,
         papers=args.paper,
+        editions=("large-print",) if args.large_print else ("standard",) if args.no_large_print else EDITIONS,
         progress=_progress(args.quiet),
     )
     if not args.quiet:
@@ -106,6 +119,23 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check_pdf(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        report = check_pdf(path)
+        if report.ok:
+            print(f"{path}: PASS (PDF/UA-1: {report.rules_passed} rules passed)")
+            continue
+        failed += 1
+        print(f"{path}: FAIL ({len(report.problems)} problems; PDF/UA-1: {report.rules_passed} passed, "
+              f"{report.rules_failed} failed)")
+        for problem in report.problems:
+            print(f"  - {problem}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -114,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_build(args)
         if args.command == "list":
             return run_list(args)
+        if args.command == "check-pdf":
+            return run_check_pdf(args)
         parser.error(f"unknown command {args.command}")
     except UsageError as exc:
         print(f"handouts: error: {exc}", file=sys.stderr)

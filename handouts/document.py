@@ -8,7 +8,7 @@ layout problem can name the text that caused it. Blocks are listed in reading or
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, Literal, Union
 
 from handouts.errors import Location
@@ -102,10 +102,14 @@ Block = Union[Heading, Paragraph, ListBlock, Field, FieldRow, Figure, Callout]
 
 @dataclass(frozen=True)
 class Section:
-    """A titled part of a handout; on the card, ``front`` and ``back`` are panels."""
+    """A titled part of a handout; on the card, ``front`` and ``back`` are panels.
+
+    A ``notice`` is printed around the content rather than in its flow (the card
+    sheet's instructions and small print)."""
 
     name: str
     blocks: tuple[Block, ...]
+    kind: Literal["section", "notice"] = "section"
 
 
 @dataclass(frozen=True)
@@ -114,9 +118,23 @@ class Document:
     title: Inline
     lang: str
     direction: Literal["ltr", "rtl"]
-    sections: tuple[Section, ...]
+    sections: tuple[Section, ...]  # sections and notices, in reading order
     running_footer: Inline = ()  # may hold {page} and {pages}, filled per page
-    notices: tuple[Section, ...] = field(default=())  # printed outside the card area
+    speech: tuple[tuple[str, Inline], ...] = ()  # words read aloud for symbols: check_box, warning_symbol
+
+    def spoken(self, name: str, default: str) -> str:
+        for key, content in self.speech:
+            if key == name:
+                return plain_text(content)
+        return default
+
+    @property
+    def flow(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.kind == "section")
+
+    @property
+    def notices(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.kind == "notice")
 
     def section(self, name: str) -> Section:
         for section in self.sections:
@@ -135,7 +153,7 @@ def iter_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
 
 def iter_spans(document: Document) -> Iterator[Span]:
     """Every span of text in reading order: what a listener should hear."""
-    for section in (*document.sections, *document.notices):
+    for section in document.sections:
         yield from iter_section_spans(section)
 
 

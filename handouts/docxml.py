@@ -139,10 +139,14 @@ class _Parser:
         if title is None:
             raise self.fail("the document needs a <title>")
         footer = root.find("running-footer")
-        sections = tuple(Section(s.get("name", ""), self.blocks(s)) for s in root.findall("section"))
-        notices = tuple(Section(s.get("name", ""), self.blocks(s)) for s in root.findall("notice"))
+        sections = tuple(
+            Section(s.get("name", ""), self.blocks(s), s.tag)  # type: ignore[arg-type]
+            for s in root
+            if s.tag in ("section", "notice")
+        )
+        speech = tuple((s.get("name", ""), self.nonempty(s)) for s in root.findall("speech"))
         for child in root:
-            if child.tag not in ("title", "section", "notice", "running-footer"):
+            if child.tag not in ("title", "section", "notice", "running-footer", "speech"):
                 raise self.fail(f"unknown element <{child.tag}> in <document>")
         meta = self.catalog.meta
         return Document(
@@ -152,7 +156,7 @@ class _Parser:
             direction=meta.direction,  # type: ignore[arg-type]
             sections=sections,
             running_footer=self.inline(footer) if footer is not None else (),
-            notices=notices,
+            speech=speech,
         )
 
 

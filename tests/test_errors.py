@@ -123,7 +123,8 @@ def test_too_long_card_text_fails_with_key_and_line(project_copy):
 
 def test_failed_build_keeps_existing_output_untouched(project_copy):
     output = project_copy / "output"
-    ok = handouts_cli(project_copy, "build", "--locale", "en", "--handout", "checklist", "--paper", "a4", "-q")
+    ok = handouts_cli(project_copy, "build", "--locale", "en", "--handout", "checklist", "--paper", "a4",
+                      "--no-large-print", "-q")
     assert ok.returncode == 0, ok.stderr
     before = {p: p.read_bytes() for p in output.rglob("*.pdf")}
     assert len(before) == 1

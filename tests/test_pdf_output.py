@@ -18,7 +18,8 @@ from tests.conftest import run_tool
 
 LOCALES = tuple(sorted(path.stem for path in (Path(__file__).resolve().parent.parent / "locales").glob("*.yaml")))
 PAPERS = ("letter", "a4")
-PAGE_LIMITS = {"overview": (1, 2), "checklist": (1, 1), "er-card": (2, 2)}
+PAGE_LIMITS = {"overview": (1, 2), "checklist": (1, 1), "er-card": (2, 2),
+               "overview-large-print": (3, 8), "checklist-large-print": (2, 4)}
 
 
 def normalise(text: str) -> str:
@@ -89,7 +90,8 @@ def pdf_text(path) -> str:
 
 def test_build_writes_the_full_matrix(built):
     output, written = built
-    expected = {output / loc / f"{h}-{p}.pdf" for loc in LOCALES for h in HANDOUTS for p in PAPERS}
+    names = (*HANDOUTS, "overview-large-print", "checklist-large-print")
+    expected = {output / loc / f"{h}-{p}.pdf" for loc in LOCALES for h in names for p in PAPERS}
     assert {path for path, _ in written} == expected
     assert all(path.is_file() and path.stat().st_size > 1000 for path in expected)
     assert not list(output.rglob("*.tmp")), "temporary files were left behind"
@@ -106,7 +108,7 @@ def test_every_pdf_has_the_expected_page_count_and_size(built):
     for path, result in built[1]:
         info = run_tool("pdfinfo", str(path)).stdout
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-        low, high = PAGE_LIMITS[result.job.handout]
+        low, high = PAGE_LIMITS[result.job.name]
         assert low <= pages <= high, f"{path}: {pages} pages"
         size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
         width, height = float(size.group(1)), float(size.group(2))
@@ -172,15 +174,16 @@ def test_pdf_metadata_names_title_and_language(built):
 
 
 def test_building_twice_gives_identical_bytes(project, tmp_path):
-    first = build(project, tmp_path / "a", settings=Settings(), locales=["es"])
-    second = build(project, tmp_path / "b", settings=Settings(), locales=["es"])
-    assert len(first) == 6
+    first = build(project, tmp_path / "a", settings=Settings(), locales=["es", "ar"])
+    second = build(project, tmp_path / "b", settings=Settings(), locales=["es", "ar"])
+    assert len(first) == 20
     for (path_a, _), (path_b, _) in zip(first, second):
         assert path_a.read_bytes() == path_b.read_bytes(), path_a.name
 
 
 def test_clinic_settings_print_on_the_handouts(project, example_settings, tmp_path):
-    written = build(project, tmp_path, settings=example_settings, locales=["en"], papers=["letter"])
+    written = build(project, tmp_path, settings=example_settings, locales=["en"], papers=["letter"],
+                    editions=("standard",))
     assert len(written) == 3
     card = pdf_text(tmp_path / "en" / "er-card-letter.pdf")
     assert "Pediatric Immunology" in card and "+1 555 010 0142" in card

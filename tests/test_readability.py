@@ -13,7 +13,7 @@ from handouts.settings import Settings
 def handout_sentences(document) -> str:
     """The handout's text as sentences: headings and list items count as sentences."""
     parts = []
-    for section in (*document.sections, *document.notices):
+    for section in document.sections:
         for block in iter_blocks(section.blocks):
             texts = []
             if isinstance(block, (Heading, Paragraph)):

@@ -17,13 +17,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from handouts.document import Callout, Document, Section, iter_section_spans
+from handouts.document import Callout, Document, Heading, Section, iter_section_spans
 from handouts.errors import LayoutError, Location
 from handouts.layout import icons
 from handouts.layout.flowables import block_flowables, make_text
 from handouts.layout.fonts import FontStack
 from handouts.layout.pages import PAPERS, PdfInfo
 from handouts.layout.styles import INK, WARNING, TextSetting, TextStyles, text_styles
+from handouts.pdf.tags import Tagger, artifact, attach, marked, plan_structure
 
 CARD_WIDTH = 85.6 * mm
 CARD_HEIGHT = 54 * mm
@@ -46,6 +47,7 @@ def card_styles(setting: TextSetting, size: float, *, front: bool) -> TextStyles
         item_size=size + 1 if front else size,
         h1_size=size + 4,
         h2_size=size + 1.5,
+        h3_size=size + 1.5,
         spacing=max(1.2, setting.stack.spacing - 0.25),
         compact=True,
     )
@@ -60,9 +62,11 @@ class WarningBand(Flowable):
         self.bleed = bleed
         self.rtl = styles.setting.rtl
         self.icon = styles.inverse_h1.fontSize * 1.25
+        structure = styles.setting.structure
+        self.symbol = structure.figures.get(id(callout)) if structure else None
         self.texts = []
-        for child in callout.blocks:
-            style = styles.inverse_h1 if getattr(child, "level", 0) == 1 else styles.inverse_lead
+        for index, child in enumerate(callout.blocks):
+            style = styles.inverse_h1 if index == 0 and isinstance(child, Heading) else styles.inverse_lead
             self.texts.append(make_text(child.content, style, child, styles.setting))
 
     def wrap(self, availWidth, availHeight):
@@ -77,13 +81,15 @@ class WarningBand(Flowable):
 
     def draw(self):
         canvas = self.canv
-        canvas.saveState()
-        canvas.setFillColor(WARNING)
-        # Bleed to the card's edges: the band is the card's top, not a box on it.
-        canvas.rect(-CARD_PADDING, 0, self.width + 2 * CARD_PADDING, self.height + CARD_PADDING, stroke=0, fill=1)
-        canvas.restoreState()
+        with artifact(canvas):
+            canvas.saveState()
+            canvas.setFillColor(WARNING)
+            # Bleed to the card's edges: the band is the card's top, not a box on it.
+            canvas.rect(-CARD_PADDING, 0, self.width + 2 * CARD_PADDING, self.height + CARD_PADDING, stroke=0, fill=1)
+            canvas.restoreState()
         icon_x = self.width - self.icon if self.rtl else 0
-        icons.draw(canvas, "warning", icon_x, self.height - self.bleed - self.icon, self.icon, inverse=True)
+        with marked(canvas, self.symbol):
+            icons.draw(canvas, "warning", icon_x, self.height - self.bleed - self.icon, self.icon, inverse=True)
         x = 0 if self.rtl else self.icon + 2 * mm
         y = self.height - self.bleed
         for text, h in zip(self.texts, self.heights):
@@ -100,13 +106,23 @@ class Panel:
     heights: list[tuple[float, float]]  # (height, space before it)
     size: float
 
-    def draw(self, canvas: Canvas, x: float, y: float) -> None:
-        # A hairline outline with the card's rounded corners, as a guide for scissors.
-        canvas.saveState()
-        canvas.setStrokeColor(OUTLINE)
-        canvas.setLineWidth(0.3)
-        canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, CARD_CORNER, stroke=1, fill=0)
-        canvas.restoreState()
+    def draw(self, canvas: Canvas, x: float, y: float, *, tagged: bool = True) -> None:
+        """Draw the panel; only one copy on the sheet is content, the others are artifacts
+        (a screen reader reads the card once, not six times)."""
+        if tagged:
+            self._draw(canvas, x, y)
+        else:
+            with artifact(canvas):
+                self._draw(canvas, x, y)
+
+    def _draw(self, canvas: Canvas, x: float, y: float) -> None:
+        with artifact(canvas):
+            # A hairline outline with the card's rounded corners, as a guide for scissors.
+            canvas.saveState()
+            canvas.setStrokeColor(OUTLINE)
+            canvas.setLineWidth(0.3)
+            canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, CARD_CORNER, stroke=1, fill=0)
+            canvas.restoreState()
         canvas.saveState()
         clip = canvas.beginPath()
         clip.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, CARD_CORNER)
@@ -191,6 +207,11 @@ def draw_cut_marks(canvas: Canvas, positions: list[tuple[float, float]]) -> None
     """Thin marks outside the grid, in line with every card edge."""
     xs = sorted({x for x, _ in positions} | {x + CARD_WIDTH for x, _ in positions})
     ys = sorted({y for _, y in positions} | {y + CARD_HEIGHT for _, y in positions})
+    with artifact(canvas):
+        _draw_marks(canvas, xs, ys)
+
+
+def _draw_marks(canvas: Canvas, xs: list[float], ys: list[float]) -> None:
     top, bottom, left, right = ys[-1], ys[0], xs[0], xs[-1]
     canvas.saveState()
     canvas.setStrokeColor(INK)
@@ -218,8 +239,10 @@ def _draw_notice(canvas: Canvas, section: Section, styles: TextStyles, x: float,
     return y
 
 
-def render_card_sheet(document: Document, stack: FontStack, paper: str, info: PdfInfo, source_file: Location) -> bytes:
-    setting = TextSetting(stack, document.lang, document.direction == "rtl")
+def render_card_sheet(document: Document, stack: FontStack, paper: str, info: PdfInfo,
+                      source_file: Location) -> tuple[bytes, Tagger]:
+    tagger = Tagger(document.lang)
+    setting = TextSetting(stack, document.lang, document.direction == "rtl", plan_structure(document, tagger))
     front = layout_panel(document.section("front"), setting, source_file)
     back = layout_panel(document.section("back"), setting, source_file)
     page_width, page_height = PAPERS[paper]
@@ -231,6 +254,7 @@ def render_card_sheet(document: Document, stack: FontStack, paper: str, info: Pd
     canvas.setSubject(info.subject)
     canvas.setCreator("handouts")
     canvas.setProducer("handouts (ReportLab)")
+    attach(canvas, tagger)
     sheet_styles = text_styles(setting, 11, small_size=9.5, h1_size=16)
     fronts = card_positions(paper, back=False)
     backs = card_positions(paper, back=True)
@@ -243,8 +267,8 @@ def render_card_sheet(document: Document, stack: FontStack, paper: str, info: Pd
     if "sheet" in notices:
         _draw_notice(canvas, notices["sheet"], sheet_styles, SHEET_MARGIN, page_height - 14 * mm, text_width,
                      grid_top + MARK_OFFSET + MARK_LENGTH + 2 * mm, source_file)
-    for x, y in fronts:
-        front.draw(canvas, x, y)
+    for index, (x, y) in enumerate(fronts):
+        front.draw(canvas, x, y, tagged=index == 0)
     draw_cut_marks(canvas, fronts)
     if "about" in notices:
         _draw_notice(canvas, notices["about"], sheet_styles, SHEET_MARGIN,
@@ -252,12 +276,12 @@ def render_card_sheet(document: Document, stack: FontStack, paper: str, info: Pd
     canvas.showPage()
 
     # Page 2: the backs, mirrored for a long-edge duplex flip.
-    for x, y in backs:
-        back.draw(canvas, x, y)
+    for index, (x, y) in enumerate(backs):
+        back.draw(canvas, x, y, tagged=index == 0)
     draw_cut_marks(canvas, backs)
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return buffer.getvalue(), tagger
 
 
 def panel_sizes(document: Document, stack: FontStack) -> dict[str, float]:

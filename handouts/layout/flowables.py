@@ -34,6 +34,7 @@ from handouts.layout import icons
 from handouts.layout.fonts import FontStack
 from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
 from handouts.layout.text import ShapedText
+from handouts.pdf.tags import Node, artifact, marked
 
 
 def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = False) -> str:
@@ -90,8 +91,12 @@ class TextBlock(RLParagraph):
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for part in parts:
-            part.content, part.block = self.content, self.block
+            part.content, part.block, part.node = self.content, self.block, getattr(self, "node", None)
         return parts
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        with marked(canvas, getattr(self, "node", None)):
+            super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth, availHeight):
         needed = self.minWidth()
@@ -99,12 +104,53 @@ class TextBlock(RLParagraph):
             raise _too_wide(self.content, needed, availWidth)
         return super().wrap(availWidth, availHeight)
 
+    def draw(self):
+        # Only while drawing: layout and splitting see the lines as ReportLab made them.
+        laid_out = self.blPara
+        self.blPara = _with_line_end_spaces(laid_out)
+        try:
+            super().draw()
+        finally:
+            self.blPara = laid_out
 
-def make_text(content: Inline, style, block: Block | None, setting: TextSetting) -> Flowable:
-    """The flowable that sets this text: ReportLab's paragraph, or the shaped-line setter."""
+
+def _with_line_end_spaces(para):
+    """ReportLab draws no space where it breaks a line, so extracted or spoken text
+    runs the last word of a line into the first of the next ("IVIG.Go"). A copy of the
+    laid-out lines in which every line but the last ends with its space (drawn after
+    the last word, so nothing on the page moves)."""
+    lines = list(getattr(para, "lines", []))
+    for number, line in enumerate(lines[:-1]):
+        if para.kind == 0:
+            extra, words = line
+            if words and not words[-1].endswith(" "):
+                lines[number] = (extra, [*words[:-1], words[-1] + " "])
+        else:
+            words = list(getattr(line, "words", []))
+            for index in range(len(words) - 1, -1, -1):
+                if hasattr(words[index], "text"):
+                    if not words[index].text.endswith(" "):
+                        words[index] = words[index].clone(text=words[index].text + " ")
+                        lines[number] = line.clone(words=words)
+                    break
+    copy = para.clone(lines=lines) if hasattr(para, "clone") else para
+    return copy
+
+
+def make_text(content: Inline, style, block: Block | None, setting: TextSetting, node: Node | None = None) -> Flowable:
+    """The flowable that sets this text: ReportLab's paragraph, or the shaped-line setter.
+
+    What it draws is tagged as ``node`` (by default the block's structure node)."""
     if setting.stack.engine == "shaped":
-        return ShapedText(content, style, block, setting.stack, setting.lang, setting.rtl)
-    return TextBlock(content, style, block, stack=setting.stack)
+        text = ShapedText(content, style, block, setting.stack, setting.lang, setting.rtl)
+    else:
+        text = TextBlock(content, style, block, stack=setting.stack)
+    text.node = node or setting.node(block)
+    if setting.stack.engine == "shaped" and text.node is not None and content:
+        # Shaped glyphs come in visual order (right to left) or reordered (Indic vowel
+        # signs): the element carries its logical text for assistive technology.
+        text.node.logical.setdefault(id(content), plain_text(content))
+    return text
 
 
 def _too_wide(content: Inline, needed: float, available: float) -> LayoutError:
@@ -137,7 +183,10 @@ class MarkerItem(Flowable):
         self.indent = indent
         self.box = box
         self.rtl = setting.rtl
-        self.text = make_text(item.content, style, item, setting)
+        structure = setting.structure
+        self.label_node = structure.labels.get(id(item)) if structure else None
+        body = structure.bodies.get(id(item)) if structure else None
+        self.text = make_text(item.content, style, item, setting, node=body)
         self.style = style
 
     def wrap(self, availWidth, availHeight):
@@ -155,6 +204,11 @@ class MarkerItem(Flowable):
         canvas = self.canv
         text_x = 0 if self.rtl else self.indent
         first_line_top = self.height
+        with marked(canvas, self.label_node):
+            self._draw_marker(canvas, first_line_top)
+        self.text.drawOn(canvas, text_x, self.height - self.text.height)
+
+    def _draw_marker(self, canvas, first_line_top: float) -> None:
         if self.kind == "check":
             # A real tick box, drawn as a square, top aligned with the first line.
             box_x = self.width - self.box - 0.5 if self.rtl else 0.5
@@ -172,7 +226,6 @@ class MarkerItem(Flowable):
             cy = first_line_top - _first_baseline(self.text) + size * 0.3
             canvas.circle(centre_x, cy, size * 0.16, stroke=0, fill=1)
             canvas.restoreState()
-        self.text.drawOn(canvas, text_x, self.height - self.text.height)
 
 
 def _first_baseline(text: Flowable) -> float:
@@ -180,6 +233,32 @@ def _first_baseline(text: Flowable) -> float:
     if isinstance(text, ShapedText):
         return text.size
     return text.style.fontSize  # ReportLab puts the first baseline one font size down
+
+
+class Rule(Flowable):
+    """A thin decorative line across the frame (an artifact)."""
+
+    def __init__(self, *, before: float, after: float):
+        super().__init__()
+        self.before, self.after = before, after
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, 0.5
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.before
+
+    def getSpaceAfter(self):
+        return self.after
+
+    def draw(self):
+        with artifact(self.canv):
+            self.canv.saveState()
+            self.canv.setStrokeColor(RULE)
+            self.canv.setLineWidth(0.5)
+            self.canv.line(0, 0.25, self.width, 0.25)
+            self.canv.restoreState()
 
 
 class Stack(Flowable):
@@ -284,9 +363,11 @@ class CalloutBox(Flowable):
     """A boxed group. ``warning`` gets a heavy black frame and a warning pictogram
     beside its first line, so it stays a warning on a black-and-white printer."""
 
-    def __init__(self, callout: Callout, flowables: list[Flowable], *, padding: float, rtl: bool = False):
+    def __init__(self, callout: Callout, flowables: list[Flowable], *, padding: float, rtl: bool = False,
+                 symbol: Node | None = None):
         super().__init__()
         self.block = callout
+        self.symbol = symbol
         self.flowables = flowables
         self.padding = padding
         self.rtl = rtl
@@ -312,20 +393,23 @@ class CalloutBox(Flowable):
 
     def draw(self):
         canvas = self.canv
-        canvas.saveState()
+        with artifact(canvas):
+            canvas.saveState()
+            if self.block.kind == "warning":
+                canvas.setStrokeColor(WARNING)
+                canvas.setLineWidth(2.5)
+                canvas.rect(1.25, 1.25, self.width - 2.5, self.height - 2.5, stroke=1, fill=0)
+            else:
+                canvas.setFillColor(TINT)
+                canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+                canvas.setFillColor(ACCENT)
+                bar_x = self.width - 4 if self.rtl else 0
+                canvas.rect(bar_x, 0, 4, self.height, stroke=0, fill=1)
+            canvas.restoreState()
         if self.block.kind == "warning":
-            canvas.setStrokeColor(WARNING)
-            canvas.setLineWidth(2.5)
-            canvas.rect(1.25, 1.25, self.width - 2.5, self.height - 2.5, stroke=1, fill=0)
             icon_x = self.width - self.padding - self.icon_size if self.rtl else self.padding
-            icons.draw(canvas, "warning", icon_x, self.height - self.padding - self.icon_size, self.icon_size)
-        else:
-            canvas.setFillColor(TINT)
-            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-            canvas.setFillColor(ACCENT)
-            bar_x = self.width - 4 if self.rtl else 0
-            canvas.rect(bar_x, 0, 4, self.height, stroke=0, fill=1)
-        canvas.restoreState()
+            with marked(canvas, self.symbol):
+                icons.draw(canvas, "warning", icon_x, self.height - self.padding - self.icon_size, self.icon_size)
         y = self.height - self.padding
         inner = self.width - 2 * self.padding
         for flowable, (h, before, after, width) in zip(self.flowables, self._sizes):
@@ -453,11 +537,12 @@ class FieldLine(Flowable):
         rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
         if value is not None:
             value.drawOn(canvas, rule_end - value.width if self.rtl else rule_start + 1, y + 1.2)
-        canvas.saveState()
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(rule_start, y + 0.5, rule_end, y + 0.5)
-        canvas.restoreState()
+        with artifact(canvas):
+            canvas.saveState()
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.6)
+            canvas.line(rule_start, y + 0.5, rule_end, y + 0.5)
+            canvas.restoreState()
 
 
 class FigureFlowable(Flowable):
@@ -473,7 +558,8 @@ class FigureFlowable(Flowable):
         return self.width, self.height
 
     def draw(self):
-        icons.draw(self.canv, self.block.icon, 0, 0, self.size)
+        with marked(self.canv, getattr(self, "node", None)):
+            icons.draw(self.canv, self.block.icon, 0, 0, self.size)
 
 
 SHORT_LIST = 5
@@ -529,7 +615,8 @@ def block_flowables(
                 index += 1
             made_boxes = [
                 CalloutBox(b, block_flowables(b.blocks, styles, keep_headings=False, **options),
-                           padding=callout_padding, rtl=rtl)
+                           padding=callout_padding, rtl=rtl,
+                           symbol=setting.structure.figures.get(id(b)) if setting.structure else None)
                 for b in boxes
             ]
             pair = made_boxes[0] if len(made_boxes) == 1 else SideBySide(made_boxes, gap=styles.size, rtl=rtl)
@@ -539,7 +626,9 @@ def block_flowables(
         elif isinstance(block, FieldRow):
             made = [FieldLine(block.fields, styles.label, styles.body, setting, line_height=field_line, gap=3 * mm)]
         elif isinstance(block, Figure):
-            made = [FigureFlowable(block, 10 * mm)]
+            figure = FigureFlowable(block, 10 * mm)
+            figure.node = setting.node(block)
+            made = [figure]
         else:  # pragma: no cover - the parser admits no other block
             raise TypeError(block)
         if pending:

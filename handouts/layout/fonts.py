@@ -154,12 +154,22 @@ def stack_for(locale: str) -> FontStack:
 def register(family: Family) -> Family:
     """Register both faces once per process, so ``<b>`` in a paragraph picks the bold."""
     for face_name, face in ((family.regular_name, family.regular), (family.bold_name, family.bold)):
-        pdfmetrics.registerFont(TTFont(face_name, str(face.locate()), subfontIndex=face.index, shapable=True))
+        font = TTFont(face_name, str(face.locate()), subfontIndex=face.index, shapable=True)
+        _prefer_printable(font.face.glyphToChar)
+        pdfmetrics.registerFont(font)
     addMapping(family.name, 0, 0, family.regular_name)
     addMapping(family.name, 1, 0, family.bold_name)
     addMapping(family.name, 0, 1, family.regular_name)
     addMapping(family.name, 1, 1, family.bold_name)
     return family
+
+
+def _prefer_printable(glyph_to_char: dict[int, list[int]]) -> None:
+    """Some fonts map U+0000 or a control code to the space glyph; shaped text then
+    names the glyph by that code, which extracts as nothing. Prefer printable codes."""
+    for chars in glyph_to_char.values():
+        if len(chars) > 1 and chars[0] < 0x20:
+            chars.sort(key=lambda code: (code < 0x20, code))
 
 
 @lru_cache(maxsize=None)

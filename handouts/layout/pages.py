@@ -14,15 +14,15 @@ from dataclasses import dataclass, replace
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
 
 from handouts.document import Document, Inline, iter_spans
 from handouts.errors import LayoutError, Location
 from handouts.formatting import format_number
-from handouts.layout.flowables import block_flowables, make_text
+from handouts.layout.flowables import Rule, block_flowables, make_text
 from handouts.layout.fonts import FontStack
 from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
+from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
 
 PAPERS = {"letter": LETTER, "a4": A4}
 MARGIN_X = 24 * mm
@@ -33,14 +33,19 @@ FOOTER_SIZE = 10
 
 @dataclass(frozen=True)
 class PageBudget:
-    max_pages: int
+    max_pages: int | None  # None: as many pages as the text needs
     body_sizes: tuple[float, ...]  # tried largest first; the last is the minimum
+    large_print: bool = False
 
 
 BUDGETS = {
     "overview": PageBudget(2, (13, 12.5, 12, 11.5, 11)),
     "checklist": PageBudget(1, (13, 12.5, 12, 11.5, 11)),
 }
+# Large print (APH/RNIB guidance): 18 pt body, 22 pt headings, one column, left
+# aligned (right in RTL), never smaller to save a page.
+LARGE_PRINT = PageBudget(None, (18,), large_print=True)
+LARGE_PRINT_HANDOUTS = ("overview", "checklist")
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,17 @@ def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inl
 
 
 def _build(document: Document, stack: FontStack, paper: str, size: float, info: PdfInfo,
-           total_pages: int | None) -> tuple[bytes, int]:
+           total_pages: int | None, large_print: bool = False) -> tuple[bytes, int, Tagger]:
     page_width, page_height = PAPERS[paper]
-    setting = TextSetting(stack, document.lang, document.direction == "rtl")
-    styles = text_styles(setting, size, small_size=9.5)
-    footer_style = text_styles(setting, FOOTER_SIZE).small
+    tagger = Tagger(document.lang)
+    structure = plan_structure(document, tagger)
+    setting = TextSetting(stack, document.lang, document.direction == "rtl", structure)
+    if large_print:
+        styles = text_styles(setting, size, small_size=size, item_size=size, h1_size=26, h2_size=22, h3_size=20)
+        footer_style = text_styles(setting, 14).small
+    else:
+        styles = text_styles(setting, size, small_size=9.5)
+        footer_style = text_styles(setting, FOOTER_SIZE).small
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -89,6 +100,11 @@ def _build(document: Document, stack: FontStack, paper: str, size: float, info: 
     )
 
     def decorate(canvas, doc_) -> None:
+        attach(canvas, tagger)
+        with artifact(canvas, "Pagination"):
+            _decorate(canvas, doc_)
+
+    def _decorate(canvas, doc_) -> None:
         canvas.saveState()
         canvas.setFillColor(ACCENT)
         canvas.rect(MARGIN_X, page_height - 9 * mm, page_width - 2 * MARGIN_X, 2.2, stroke=0, fill=1)
@@ -106,18 +122,18 @@ def _build(document: Document, stack: FontStack, paper: str, size: float, info: 
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = []
-    for section in document.sections:
+    for section in document.flow:
         if section.name == "about":  # the small print, set apart by a rule
-            story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=size * 0.8,
-                                    spaceAfter=size * 0.5))
+            story.append(Rule(before=size * 0.8, after=size * 0.5))
         # Side by side only left to right: poppler and other untagged readers interleave
         # the lines of two right-to-left boxes.
-        story.extend(block_flowables(section.blocks, styles, pair_callouts=not setting.rtl))
+        story.extend(block_flowables(section.blocks, styles, pair_callouts=not setting.rtl and not large_print,
+                                     columns=not large_print))
     try:
         doc.build(story)
     except ReportLabLayoutError as exc:  # a flowable taller than a whole page
         raise _OverflowError(str(exc)) from None
-    return buffer.getvalue(), doc.page
+    return buffer.getvalue(), doc.page, tagger
 
 
 class _OverflowError(Exception):
@@ -136,19 +152,20 @@ def _longest_keys(document: Document, count: int = 3) -> str:
     return ", ".join(seen)
 
 
-def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo, source_file: Location) -> bytes:
+def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo,
+                 source_file: Location, *, large_print: bool = False) -> tuple[bytes, Tagger]:
     """Lay out a page handout at the largest body size that fits its page budget."""
-    budget = BUDGETS[document.handout]
+    budget = LARGE_PRINT if large_print else BUDGETS[document.handout]
     pages = 0
     for size in budget.body_sizes:
         try:
-            _, pages = _build(document, stack, paper, size, info, None)
+            _, pages, _ = _build(document, stack, paper, size, info, None, budget.large_print)
         except _OverflowError:
             continue
-        if pages <= budget.max_pages:
-            pdf, final_pages = _build(document, stack, paper, size, info, pages)
+        if budget.max_pages is None or pages <= budget.max_pages:
+            pdf, final_pages, tagger = _build(document, stack, paper, size, info, pages, budget.large_print)
             assert final_pages == pages
-            return pdf
+            return pdf, tagger
     raise LayoutError(
         f"{document.handout} does not fit on {budget.max_pages} {paper} page(s) even at "
         f"{budget.body_sizes[-1]:g} pt (needs {pages}); shorten the longest texts: {_longest_keys(document)}",

@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from handouts.layout.fonts import FontStack
+from handouts.pdf.tags import Node, StructureMap
 
 INK = HexColor("#111111")  # body text: 18.9:1 on white
 ACCENT = HexColor("#0B4F6C")  # headings and rules: 9.0:1 on white
@@ -33,6 +34,10 @@ class TextSetting:
     stack: FontStack
     lang: str
     rtl: bool = False
+    structure: StructureMap | None = None  # where drawn content is tagged; None when only measuring
+
+    def node(self, block) -> Node | None:
+        return self.structure.node(block) if self.structure is not None and block is not None else None
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ def text_styles(
     item_size: float | None = None,
     h1_size: float | None = None,
     h2_size: float | None = None,
+    h3_size: float | None = None,
     spacing: float | None = None,
     compact: bool = False,
 ) -> TextStyles:
@@ -107,7 +113,8 @@ def text_styles(
         action=style("action", size, face=bold),
         h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2 * tall),
         h2=style("h2", h2, face=bold, color=ACCENT, before=size * 0.5, after=size * 0.25, leading=h2 * 1.2 * tall),
-        h3=style("h3", size * 1.1, face=bold, before=size * 0.4, after=size * 0.2),
+        h3=style("h3", h3_size or size * 1.1, face=bold, color=ACCENT, before=size * 0.4, after=size * 0.2,
+                 leading=(h3_size or size * 1.1) * 1.2 * tall),
         inverse_h1=style("inverse_h1", h1, face=bold, color=PAPER, after=0, leading=h1 * 1.15 * tall),
         inverse_lead=style("inverse_lead", size, color=PAPER, after=0),
         item=style("item", item, after=item * 0.2),

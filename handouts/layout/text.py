@@ -30,7 +30,8 @@ from reportlab.platypus import Flowable
 
 from handouts.document import Block, Inline
 from handouts.errors import LayoutError
-from handouts.layout.fonts import FontStack
+from handouts.layout.fonts import FontStack, _cmap
+from handouts.pdf.tags import marked
 
 _RTL_CLASSES = {1, 13}  # ICU UCharDirection: RIGHT_TO_LEFT, RIGHT_TO_LEFT_ARABIC
 _BIDI_CONTROLS = {"\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
@@ -115,6 +116,25 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 _ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
+_original_hb_font = _ttfonts.TTFont.hbFont
+
+
+def _hb_font(self, fontSize=10):
+    """ReportLab gives a glyph with no Unicode value the width it had in one shaped run
+    (kerning included); the PDF's /Widths must hold the glyph's own advance."""
+    font = _original_hb_font(self, fontSize)
+    add_private = self.hbAddPrivate
+    scale = 1000 / self.face.unitsPerEm
+
+    def add_with_true_advance(name, gid, advance):
+        return add_private(name, gid, font.get_glyph_h_advance(gid) * scale)
+
+    self.hbAddPrivate = add_with_true_advance
+    return font
+
+
+_ttfonts.TTFont.hbFont = _hb_font
+
 
 @lru_cache(maxsize=65536)
 def shaped_width(text: str, font: str, size: float) -> float:
@@ -187,8 +207,8 @@ class ShapedText(Flowable):
         fallback = self.stack.primary.bold_name if bold else self.stack.primary.regular_name
         previous = fallback
         for char, href in zip(self.text, hrefs):
-            if char.isspace() or char in _BIDI_CONTROLS:
-                font = previous  # spaces join the run they stand in
+            if (char.isspace() or char in _BIDI_CONTROLS) and ord(char) in _cmap(previous):
+                font = previous  # spaces join the run they stand in, where that font has them
             else:
                 font = self.stack.font_for(char, bold) or fallback
                 previous = font
@@ -330,6 +350,10 @@ class ShapedText(Flowable):
             canvas.linkURL(href, (x, baseline - self.size * 0.25, x + width, baseline + self.size * 0.8), relative=1)
         return width
 
+    def drawOn(self, canvas, x, y, _sW=0):
+        with marked(canvas, getattr(self, "node", None)):
+            super().drawOn(canvas, x, y, _sW)
+
     def draw(self):
         canvas = self.canv
         canvas.saveState()
@@ -363,4 +387,11 @@ class ShapedText(Flowable):
                     x += self._draw_piece(x, baseline, a, b, run_rtl)
             if actual:
                 canvas._code.append("EMC")
+            elif number < len(lines) - 1 and trimmed < end:
+                # The space at the break, drawn at the line's logical end (its left
+                # edge), so extracted and spoken text keeps the words apart.
+                font = self.chars[trimmed].font
+                space = shaped_width(" ", font, self.size)
+                start_x = self.width - line_width if self.rtl else line_width
+                self._draw_piece(start_x - space if self.rtl else start_x, baseline, trimmed, trimmed + 1, self.rtl)
         canvas.restoreState()

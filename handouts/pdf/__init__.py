@@ -1,0 +1,1 @@
+"""PDF structure: tagging recorded while drawing, the structure tree written afterwards."""

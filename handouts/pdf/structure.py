@@ -1,0 +1,97 @@
+"""The post-pass that makes a ReportLab PDF a tagged PDF/UA-1 document.
+
+ReportLab has no tagging API. While drawing, ``handouts.pdf.tags`` recorded which
+marked content (page, MCID) and which link annotation belongs to which structure node.
+This pass writes, with pikepdf: the structure tree and its ParentTree, /StructParents
+and /Tabs /S on every page, /StructParent and /Contents on links, /MarkInfo, the
+document language, /DisplayDocTitle, and XMP metadata with dc:title and pdfuaid:part.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger
+
+PRINT_FLAG = 4
+
+
+def _link_contents(annotation: pikepdf.Dictionary) -> str:
+    uri = str(annotation.get("/A", {}).get("/URI", "")) if "/A" in annotation else ""
+    if uri.startswith("tel:"):
+        return uri[4:]
+    return uri or "link"
+
+
+def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
+    """Return ``pdf_bytes`` with the structure tree the tagger recorded."""
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    pages = [page.obj for page in pdf.pages]
+    page_parents: dict[int, dict[int, pikepdf.Object]] = {i: {} for i in range(len(pages))}
+    annotation_parents: list[pikepdf.Object] = []
+
+    def element(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
+        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
+        kids = Array()
+        for kid in node.kids:
+            if isinstance(kid, Node):
+                if kid.has_content():
+                    kids.append(element(kid, elem))
+            elif isinstance(kid, MarkedRef):
+                kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page], MCID=kid.mcid))
+                page_parents[kid.page][kid.mcid] = elem
+            elif isinstance(kid, AnnotRef):
+                annotation = pdf.pages[kid.page].obj.Annots[kid.index]
+                annotation.StructParent = len(pages) + len(annotation_parents)
+                annotation.Contents = String(_link_contents(annotation))
+                annotation.F = PRINT_FLAG
+                annotation_parents.append(elem)
+                kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[kid.page]))
+        elem.K = kids
+        first_page = next((k.page for k in node.kids if isinstance(k, (MarkedRef, AnnotRef))), None)
+        if first_page is not None:
+            elem.Pg = pages[first_page]
+        if node.alt:
+            elem.Alt = String(node.alt)
+        actual_text = node.actual_text or " ".join(node.logical.values())
+        if actual_text:
+            elem.ActualText = String(actual_text)
+        if node.lang:
+            elem.Lang = String(node.lang)
+        return elem
+
+    tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = element(tagger.root, tree_root)
+    nums = Array()
+    for index in range(len(pages)):
+        parents = page_parents[index]
+        nums.append(index)
+        nums.append(pdf.make_indirect(Array([parents[mcid] for mcid in range(len(parents))])))
+    for offset, elem in enumerate(annotation_parents):
+        nums.append(len(pages) + offset)
+        nums.append(elem)
+    tree_root.K = document
+    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree_root.ParentTreeNextKey = len(pages) + len(annotation_parents)
+
+    for index, page in enumerate(pdf.pages):
+        page.obj.StructParents = index
+        page.obj.Tabs = Name.S
+
+    catalog = pdf.Root
+    catalog.StructTreeRoot = tree_root
+    catalog.MarkInfo = Dictionary(Marked=True)
+    catalog.Lang = String(tagger.lang)
+    catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    pdf.docinfo[Name.Title] = String(title)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:language"] = [tagger.lang]
+        meta["pdf:Producer"] = str(pdf.docinfo.get("/Producer", "handouts"))
+        meta["pdfuaid:part"] = "1"
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()

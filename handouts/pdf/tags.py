@@ -1,0 +1,181 @@
+"""Tagging while drawing: marked content with MCIDs, or artifacts.
+
+The renderer draws; this module records. Each piece of content goes inside
+``/Role <</MCID n>> BDC ... EMC`` and is attached to a node of the structure tree,
+or inside ``/Artifact BDC ... EMC`` (decoration, running footers, cut marks, the
+five extra copies of the card). After the PDF is written, ``handouts.pdf.structure``
+turns the nodes into the PDF structure tree. The same approach as WeasyPrint's
+``pdf/tags.py``: marked content recorded while drawing, the tree built afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MarkedRef:
+    """Marked content ``mcid`` on page ``page`` (0-based)."""
+
+    page: int
+    mcid: int
+
+
+@dataclass(frozen=True)
+class AnnotRef:
+    """The ``index``-th annotation of page ``page`` (0-based): a link."""
+
+    page: int
+    index: int
+
+
+@dataclass(eq=False)
+class Node:
+    """A structure element: its role, attributes, and kids in reading order."""
+
+    role: str
+    parent: "Node | None" = None
+    kids: list["Node | MarkedRef | AnnotRef"] = field(default_factory=list)
+    alt: str | None = None
+    actual_text: str | None = None
+    lang: str | None = None
+    # Logical text of right-to-left content, by source: its glyphs are drawn in visual
+    # order, so the element says in /ActualText what is to be read.
+    logical: dict[int, str] = field(default_factory=dict)
+
+    def add(self, role: str, **attributes) -> "Node":
+        child = Node(role, self, **attributes)
+        self.kids.append(child)
+        return child
+
+    def has_content(self) -> bool:
+        return any(not isinstance(k, Node) or k.has_content() for k in self.kids)
+
+
+class Tagger:
+    """Allocates MCIDs per page and records what belongs to which node."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.root = Node("Document")
+        self._next_mcid: dict[int, int] = defaultdict(int)
+        self.suspended = 0  # > 0 while drawing inside an artifact
+
+    def mcid(self, page: int) -> int:
+        value = self._next_mcid[page]
+        self._next_mcid[page] += 1
+        return value
+
+
+def tagger_of(canvas) -> Tagger | None:
+    tagger = getattr(canvas, "_handouts_tagger", None)
+    return tagger if tagger is not None and not tagger.suspended else None
+
+
+def attach(canvas, tagger: Tagger) -> None:
+    canvas._handouts_tagger = tagger
+
+
+def _page(canvas) -> int:
+    return canvas.getPageNumber() - 1
+
+
+@contextmanager
+def marked(canvas, node: Node | None) -> Iterator[None]:
+    """Draw content that belongs to ``node``; links drawn meanwhile become Link kids."""
+    tagger = tagger_of(canvas)
+    if tagger is None or node is None:
+        yield
+        return
+    page = _page(canvas)
+    mcid = tagger.mcid(page)
+    annotations_before = len(canvas._annotationrefs)
+    canvas._code.append(f"/{node.role} <</MCID {mcid}>> BDC")
+    node.kids.append(MarkedRef(page, mcid))
+    try:
+        yield
+    finally:
+        canvas._code.append("EMC")
+    for index in range(annotations_before, len(canvas._annotationrefs)):
+        node.add("Link").kids.append(AnnotRef(page, index))
+
+
+@contextmanager
+def artifact(canvas, kind: str = "Layout") -> Iterator[None]:
+    """Draw decoration: outside the structure tree, skipped by screen readers."""
+    tagger = getattr(canvas, "_handouts_tagger", None)
+    if tagger is None:
+        yield
+        return
+    if tagger.suspended:
+        yield
+        return
+    canvas._code.append(f"/Artifact <</Type /{kind}>> BDC")
+    tagger.suspended += 1
+    try:
+        yield
+    finally:
+        tagger.suspended -= 1
+        canvas._code.append("EMC")
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass
+class StructureMap:
+    """Which structure node each block of a document draws into."""
+
+    tagger: Tagger
+    nodes: dict[int, Node] = field(default_factory=dict)  # id(block) -> node
+    labels: dict[int, Node] = field(default_factory=dict)  # id(list item) -> its Lbl node
+    bodies: dict[int, Node] = field(default_factory=dict)  # id(list item) -> its LBody node
+    figures: dict[int, Node] = field(default_factory=dict)  # id(warning callout) -> its symbol
+
+    def node(self, block) -> Node | None:
+        return self.nodes.get(id(block))
+
+
+def plan_structure(document, tagger: Tagger) -> StructureMap:
+    """Document > Sect > H1/H2/P/L/Div..., in reading order, before anything is drawn."""
+    from handouts.document import Callout, Field, FieldRow, Figure, Heading, ListBlock, Paragraph, plain_text
+
+    plan = StructureMap(tagger)
+    check_box = document.spoken("check_box", "check box")
+    warning = document.spoken("warning_symbol", "Warning")
+
+    def add_blocks(parent: Node, blocks) -> None:
+        for block in blocks:
+            if isinstance(block, Heading):
+                plan.nodes[id(block)] = parent.add(f"H{block.level}")
+            elif isinstance(block, Paragraph):
+                plan.nodes[id(block)] = parent.add("P")
+            elif isinstance(block, ListBlock):
+                lst = plan.nodes[id(block)] = parent.add("L")
+                for item in block.items:
+                    li = plan.nodes[id(item)] = lst.add("LI")
+                    if block.kind == "check":
+                        plan.labels[id(item)] = li.add("Lbl", alt=check_box, actual_text="\u2610")
+                    else:
+                        plan.labels[id(item)] = li.add("Lbl", actual_text="\u2022")
+                    plan.bodies[id(item)] = li.add("LBody")
+            elif isinstance(block, Callout):
+                div = plan.nodes[id(block)] = parent.add("Div")
+                if block.kind == "warning":
+                    plan.figures[id(block)] = div.add("Figure", alt=warning)
+                add_blocks(div, block.blocks)
+            elif isinstance(block, FieldRow):
+                row = plan.nodes[id(block)] = parent.add("Div")
+                for f in block.fields:
+                    plan.nodes[id(f)] = row.add("P")
+            elif isinstance(block, Field):
+                plan.nodes[id(block)] = parent.add("P")
+            elif isinstance(block, Figure):
+                plan.nodes[id(block)] = parent.add("Figure", alt=plain_text(block.alt))
+
+    for section in document.sections:
+        add_blocks(tagger.root.add("Sect"), section.blocks)
+    return plan

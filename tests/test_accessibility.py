@@ -1,0 +1,249 @@
+"""Tagged PDF/UA-1: checked with page-validation, poppler and pikepdf on every built PDF."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pikepdf
+import pytest
+from page import ValidationProfile, validate_pdf
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.build import build
+from handouts.compose import Composer
+from handouts.document import Callout, Field, FieldRow, Heading, ListBlock, Paragraph, plain_text
+from handouts.pdfcheck import check_pdf, untagged_text
+from handouts.settings import Settings
+from tests.conftest import run_tool
+
+
+def built_pdfs(built):
+    return [path for path, _ in built[1]]
+
+
+def test_every_built_pdf_is_pdf_ua_1_compliant(built):
+    failures = {}
+    for path in built_pdfs(built):
+        result = validate_pdf(str(path), profile=ValidationProfile.PDF_UA_1)
+        if not result.is_compliant or result.rules.failed:
+            failures[str(path)] = [f"{f.rule_id}: {f.message}" for f in result.failures]
+        else:
+            assert result.rules.passed == 104
+    assert not failures, failures
+
+
+def test_every_built_pdf_passes_the_projects_own_check(built):
+    for path in built_pdfs(built):
+        report = check_pdf(path)
+        assert report.ok, (path, report.problems)
+
+
+def test_an_untagged_pdf_fails(tmp_path):
+    path = tmp_path / "untagged.pdf"
+    canvas = Canvas(str(path), pagesize=LETTER)
+    canvas.drawString(72, 700, "Go to the emergency room now.")
+    canvas.save()
+    report = check_pdf(path)
+    assert not report.ok
+    assert any("neither tagged nor artifacts" in p for p in report.problems)
+    assert report.rules_failed > 0
+
+
+def test_a_pdf_with_one_untagged_paragraph_fails(built, tmp_path):
+    source = built[0] / "en" / "checklist-letter.pdf"
+    path = tmp_path / "one-untagged.pdf"
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[0]
+        font = next(iter(page.Resources.Font.keys()))
+        page.contents_add(pdf.make_stream(f"BT {font} 12 Tf 72 40 Td (Untagged words) Tj ET".encode()), prepend=False)
+        pdf.save(path)
+    assert untagged_text(path) == ["page 1: 1 text operations are neither tagged nor artifacts"]
+    assert not check_pdf(path).ok
+    assert check_pdf(source).ok
+
+
+def test_check_pdf_command_reports_pass_and_fail(built, tmp_path):
+    good = built[0] / "es" / "er-card-a4.pdf"
+    bad = tmp_path / "plain.pdf"
+    canvas = Canvas(str(bad))
+    canvas.drawString(72, 700, "hello")
+    canvas.save()
+    ok = run_tool(sys.executable, "-m", "handouts", "check-pdf", str(good))
+    assert ok.returncode == 0 and "PASS" in ok.stdout
+    failed = run_tool(sys.executable, "-m", "handouts", "check-pdf", str(good), str(bad))
+    assert failed.returncode == 1 and "FAIL" in failed.stdout and "Traceback" not in failed.stderr
+
+
+# ----------------------------------------------------------------- the structure tree
+
+
+def expected_texts(document) -> list[str]:
+    """The texts a structure tree should hold, in reading order (as plan_structure)."""
+    texts: list[str] = []
+
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, (Heading, Paragraph)):
+                texts.append(plain_text(block.content))
+            elif isinstance(block, ListBlock):
+                texts.extend(plain_text(item.content) for item in block.items)
+            elif isinstance(block, Callout):
+                walk(block.blocks)
+            elif isinstance(block, FieldRow):
+                texts.extend(plain_text(f.label) + plain_text(f.value) for f in block.fields)
+            elif isinstance(block, Field):
+                texts.append(plain_text(block.label) + plain_text(block.value))
+
+    for section in document.sections:
+        walk(section.blocks)
+    return texts
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def struct_text(path: Path) -> str:
+    result = run_tool("pdfinfo", "-struct-text", str(path))
+    assert result.returncode == 0, result.stderr
+    return "".join(re.findall(r'^\s*"(.*)"\s*$', result.stdout, re.M))
+
+
+def actual_texts(path: Path) -> str:
+    """The element /ActualText of a shaped-script PDF, in tree order (what a screen reader reads)."""
+    out: list[str] = []
+
+    def walk(elem):
+        if "/ActualText" in elem and str(elem.S) not in ("/Lbl",):
+            out.append(str(elem.ActualText))
+            return
+        kids = elem.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                    walk(kid)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot.K)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("handout", ["overview", "checklist", "er-card"])
+def test_structure_tree_text_is_the_handout_text_in_source_order(built, project, catalogs, handout):
+    """pdfinfo -struct-text, in tree order, equals the document's text in source order.
+
+    Shaped scripts (Arabic, Persian, Urdu, Hindi, Bengali, Chinese, Korean) draw glyphs in
+    visual or reordered order; their elements carry /ActualText with the logical text,
+    which poppler does not print, so for them the ActualText is compared."""
+    from handouts.layout.fonts import stack_for
+
+    output = built[0]
+    for locale, catalog in catalogs.items():
+        document = Composer(project.templates_dir, Settings()).compose(handout, catalog, catalogs["en"])
+        expected = squash("".join(expected_texts(document)))
+        for paper in ("letter", "a4"):
+            path = output / locale / f"{handout}-{paper}.pdf"
+            tree = struct_text(path)
+            assert tree, f"{path}: no structure text"
+            if stack_for(locale).engine == "shaped":
+                got = squash(actual_texts(path))
+            else:
+                got = squash(tree)
+            assert got == expected, f"{locale} {handout} {paper}"
+
+
+def test_reading_aloud_through_the_structure_makes_sense(built):
+    text = run_tool("pdfinfo", "-struct-text", str(built[0] / "en" / "er-card-letter.pdf")).stdout
+    quoted = re.findall(r'"(.*)"', text)
+    assert quoted[0] == "Your emergency card"  # the sheet's title first
+    front = quoted.index("Medical alert")
+    back = quoted.index("For emergency staff")
+    assert front < back  # the card reads front, then back
+    assert quoted.count("Medical alert") == 1  # six printed copies, read once
+    assert "Trouble breathing" in quoted and not any("Page" in q for q in quoted)
+    assert "Fever of 103°F\u00a0(39.4°C) or higher" in quoted or "Fever of 103°F (39.4°C) or higher" in quoted
+
+
+def test_heading_levels_never_skip_and_lists_have_labels(built):
+    for path in built_pdfs(built):
+        with pikepdf.open(path) as pdf:
+            roles = []
+
+            def walk(elem):
+                roles.append(str(elem.S))
+                kids = elem.get("/K")
+                if isinstance(kids, pikepdf.Array):
+                    for kid in kids:
+                        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                            walk(kid)
+
+            walk(pdf.Root.StructTreeRoot.K)
+            levels = [int(r[2:]) for r in roles if re.fullmatch(r"/H[1-6]", r)]
+            assert levels[0] == 1, path
+            for before, after in zip(levels, levels[1:]):
+                assert after <= before + 1, (path, levels)
+            assert roles.count("/LI") == roles.count("/Lbl") == roles.count("/LBody"), path
+            for page in pdf.pages:
+                assert page.obj.Tabs == "/S"
+            assert str(pdf.Root.Lang) == path.parent.name
+            assert pdf.Root.MarkInfo.Marked is True
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+            meta = pdf.open_metadata()
+            assert meta.get("pdfuaid:part") == "1" and meta.get("dc:title")
+
+
+def test_check_boxes_are_labelled_in_the_handout_language(built):
+    with pikepdf.open(built[0] / "es" / "checklist-a4.pdf") as pdf:
+        alts = []
+
+        def walk(elem):
+            if str(elem.S) == "/Lbl" and "/Alt" in elem:
+                alts.append(str(elem.Alt))
+            kids = elem.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                for kid in kids:
+                    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                        walk(kid)
+
+        walk(pdf.Root.StructTreeRoot.K)
+    assert alts and set(alts) == {"casilla para marcar"}
+
+
+def test_links_are_tagged_with_contents(project, example_settings, tmp_path):
+    build(project, tmp_path, settings=example_settings, locales=["en"], handouts=["overview"], papers=["letter"],
+          editions=("standard",))
+    path = tmp_path / "en" / "overview-letter.pdf"
+    with pikepdf.open(path) as pdf:
+        annots = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert annots
+        for annot in annots:
+            assert "/StructParent" in annot and str(annot.Contents)
+    assert check_pdf(path).ok
+
+
+def test_large_print_sets_body_text_at_18_pt_or_more(built):
+    for path in built_pdfs(built):
+        if "large-print" not in path.name:
+            continue
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                depth_artifact = []
+                for operands, operator in pikepdf.parse_content_stream(page):
+                    op = str(operator)
+                    if op in ("BDC", "BMC"):
+                        depth_artifact.append(str(operands[0]) == "/Artifact")
+                    elif op == "EMC" and depth_artifact:
+                        depth_artifact.pop()
+                    elif op == "Tf" and not any(depth_artifact):
+                        assert float(operands[1]) >= 18, (path, float(operands[1]))
+
+
+def test_words_at_line_breaks_stay_apart_in_the_structure_text(built):
+    """ReportLab draws no space at a line break; a screen reader would hear "thestep"."""
+    text = run_tool("pdfinfo", "-struct-text", str(built[0] / "en" / "checklist-letter.pdf")).stdout
+    intro = next(q for q in re.findall(r'"(.*)"', text) if q.startswith("Germs are"))
+    assert intro == "Germs are a bigger danger for people with HIgM. Tick each box when the step is part of your routine."

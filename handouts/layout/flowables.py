@@ -312,7 +312,10 @@ class MarkerColumns(Flowable):
     def _fits_two_columns(self, width: float, height: float) -> bool:
         column = (width - self.gap) / 2
         for item in self.items:
-            _, h = item.wrap(column, height)
+            try:
+                item.wrap(column, height)
+            except LayoutError:  # a word wider than half the width: one column, then
+                return False
             if item.text.line_count > 1:
                 return False
         return True

@@ -25,7 +25,7 @@ from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
 
 PAPERS = {"letter": LETTER, "a4": A4}
-MARGIN_X = 24 * mm
+MARGIN_X = 28 * mm  # about 70 to 78 characters per line at the sizes the overview uses
 MARGIN_TOP = 16 * mm
 MARGIN_BOTTOM = 20 * mm
 FOOTER_SIZE = 10

@@ -72,10 +72,9 @@ def rtl_letters(text: str) -> str:
     right. So the order of right-to-left letters is checked strictly (each recorded
     ligature's pair in canonical order on both sides), and left-to-right pieces are
     checked to be present (see ltr_tokens)."""
-    return "".join(
-        c for c in normalise(text)
-        if (unicodedata.bidirectional(c) in ("R", "AL") and c.isalpha()) or unicodedata.category(c) == "Mn"
-    )
+    # Combining marks (tanween, shadda) are left out too: poppler sometimes puts a
+    # mark that sits high above its letter on a line of its own.
+    return "".join(c for c in normalise(text) if unicodedata.bidirectional(c) in ("R", "AL") and c.isalpha())
 
 
 def ltr_tokens(text: str) -> list[str]:

@@ -7,24 +7,27 @@ therefore leaves ``output/`` exactly as it was: no half-written PDF, no partial 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.catalog import Catalog, load_catalogs, SOURCE_LOCALE
+from handouts.catalog import SOURCE_LOCALE, Catalog, load_catalogs
+from handouts.checks.runner import summarise
 from handouts.compose import HANDOUTS, PLACEHOLDERS, Composer
-from handouts.document import Document, plain_text
-from handouts.errors import Location, UsageError
+from handouts.document import Document, iter_spans, plain_text
+from handouts.errors import CatalogError, Location, UsageError
+from handouts.files import write_atomically
 from handouts.layout.card import render_card_sheet
 from handouts.layout.fonts import check_coverage, stack_for
 from handouts.layout.pages import LARGE_PRINT_HANDOUTS, PdfInfo, render_pages
 from handouts.pdf.structure import apply_structure
 from handouts.settings import PAPER_SIZES, Settings, read_settings
+from handouts.state import is_stale, load_state
+from handouts.status_report import html_page
 
 SETTINGS_FILE = "handouts.yaml"
+STATUS_PAGE = "translation-status.html"
 EDITIONS = ("standard", "large-print")
 
 
@@ -137,21 +140,6 @@ def render_job(job: Job, document: Document, catalog: Catalog, settings: Setting
     return apply_structure(pdf, tagger, title=info.title)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 Progress = Callable[[int, int, Rendered], None]
 
 
@@ -165,19 +153,32 @@ def build(
     papers: Sequence[str] | None = None,
     editions: Sequence[str] = EDITIONS,
     progress: Progress | None = None,
+    fallback_english: bool = False,
+    allow_draft: bool = False,
 ) -> list[tuple[Path, Rendered]]:
-    """Render every job, then write them all; returns what was written."""
+    """Render every job, then write them all; returns what was written.
+
+    ``fallback_english``: a missing translation prints in English, marked [EN].
+    ``allow_draft``: build the ER card even where its texts are missing or stale."""
     settings = settings or project.settings()
-    catalogs = load_catalogs(project.locales_dir, PLACEHOLDERS)
+    catalogs = load_catalogs(project.locales_dir, PLACEHOLDERS, allow_missing=fallback_english)
     jobs = plan(catalogs, settings, locales, handouts, papers, editions)
     composer = Composer(project.templates_dir, settings)
     source = catalogs[SOURCE_LOCALE]
     documents: dict[tuple[str, str], Document] = {}
     rendered: list[Rendered] = []
+    gate = TranslationGate(project.locales_dir, source, composer)
+    for job in jobs:
+        if job.handout == "er-card" and not allow_draft:
+            gate.check_card(catalogs[job.locale])
     for index, job in enumerate(jobs, start=1):
         key = (job.locale, job.handout)
         if key not in documents:
-            documents[key] = composer.compose(job.handout, catalogs[job.locale], source)
+            catalog = catalogs[job.locale]
+            documents[key] = composer.compose(
+                job.handout, catalog, source, fallback=fallback_english,
+                outdated=bool(gate.stale_keys(catalog) & gate.keys_of(job.handout, catalog)),
+            )
         started = time.perf_counter()
         pdf = render_job(job, documents[key], catalogs[job.locale], settings)
         result = Rendered(job, pdf, time.perf_counter() - started)
@@ -189,4 +190,54 @@ def build(
         path = output / result.job.relative_path()
         write_atomically(path, result.pdf)
         written.append((path, result))
+    summaries = [summarise(c, source, project.locales_dir) for tag, c in sorted(catalogs.items()) if tag != SOURCE_LOCALE]
+    write_atomically(output / STATUS_PAGE, html_page(summaries).encode("utf-8"))
     return written
+
+
+class TranslationGate:
+    """The safety gate: an ER card is printed only from current, complete translations."""
+
+    def __init__(self, locales_dir: Path, source: Catalog, composer: Composer):
+        self.locales_dir = locales_dir
+        self.source = source
+        self.composer = composer
+        self._keys: dict[tuple[str, str], frozenset[str]] = {}
+        self._stale: dict[str, frozenset[str]] = {}
+
+    def keys_of(self, handout: str, catalog: Catalog) -> frozenset[str]:
+        """The catalog keys a handout prints (its sheet included)."""
+        cache = (handout, catalog.locale)
+        if cache not in self._keys:
+            document = self.composer.compose(handout, catalog, self.source, fallback=True)
+            self._keys[cache] = frozenset(span.key for span in iter_spans(document) if span.key)
+        return self._keys[cache]
+
+    def stale_keys(self, catalog: Catalog) -> frozenset[str]:
+        if catalog.locale == SOURCE_LOCALE:
+            return frozenset()
+        if catalog.locale not in self._stale:
+            state = load_state(self.locales_dir, catalog.locale)
+            self._stale[catalog.locale] = frozenset(
+                key for key, english in self.source.messages.items()
+                if (m := catalog.messages.get(key)) is not None and m.text and is_stale(state.get(key), english.text)
+            )
+        return self._stale[catalog.locale]
+
+    def check_card(self, catalog: Catalog) -> None:
+        if catalog.locale == SOURCE_LOCALE:
+            return
+        keys = self.keys_of("er-card", catalog)
+        missing = sorted(k for k in keys if not (m := catalog.messages.get(k)) or not m.text)
+        stale = sorted(keys & self.stale_keys(catalog))
+        if not missing and not stale:
+            return
+        named = [f"{k} (missing)" for k in missing[:3]] + [
+            f"{k} (line {catalog.messages[k].where.line}, out of date)" for k in stale[:3]
+        ]
+        raise CatalogError(
+            f"the ER card is not built: {len(missing)} of its texts are missing and {len(stale)} out of date "
+            f"({', '.join(named)}{', ...' if len(missing) + len(stale) > len(named) else ''}); "
+            "update them (see `handouts check`), or build with --allow-draft",
+            Location(catalog.path),
+        )

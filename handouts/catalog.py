@@ -23,7 +23,8 @@ from handouts.yamlnodes import compose_file, construct, mapping_items
 
 SOURCE_LOCALE = "en"
 DIRECTIONS = ("ltr", "rtl")
-STATUSES = ("source", "draft", "reviewed")
+STATUSES = ("source", "new", "draft", "reviewed")
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 # A placeholder is {name}. Doubled braces ({{ ... }}) are never placeholders: they
 # print literally, so a translation can never smuggle template syntax in.
@@ -41,10 +42,13 @@ class Message:
     key: str
     text: str
     where: Location
+    raw: str | None = None  # the value as written, before surrounding space was trimmed
+    plural: tuple[tuple[str, str], ...] = ()  # (CLDR category, text) for messages that vary by number
 
     @property
     def placeholders(self) -> frozenset[str]:
-        return frozenset(PLACEHOLDER_RE.findall(self.text))
+        texts = [self.text, *(text for _, text in self.plural)]
+        return frozenset(name for text in texts for name in PLACEHOLDER_RE.findall(text))
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class LocaleMeta:
     # published source it is based on was last medically reviewed.
     content_date: dt.date | None = None
     source_reviewed: dt.date | None = None
+    # Keys whose translation is rightly the same as the English (a name, a loanword).
+    same_as_english: tuple[str, ...] = ()
 
     @property
     def is_rtl(self) -> bool:
@@ -94,31 +100,52 @@ class Catalog:
 # --------------------------------------------------------------------------- reading
 
 
-def _flatten_messages(node: yaml.Node, path: Path, prefix: str = "") -> dict[str, Message]:
+def _is_plural(node: yaml.Node) -> bool:
+    """A mapping whose keys are CLDR plural categories, "other" among them."""
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        return False
+    keys = {str(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return "other" in keys and keys <= set(PLURAL_CATEGORIES)
+
+
+def _text(value_node: yaml.Node, path: Path, line: int, full: str, allow_empty: bool) -> tuple[str, str]:
+    if not isinstance(value_node, yaml.ScalarNode):
+        raise CatalogError("value must be text", Location(path, line), full)
+    value = construct(value_node)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise CatalogError(
+            f"value must be text, not {type(value).__name__} (put it in quotes)", Location(path, line), full
+        )
+    raw = unicodedata.normalize("NFC", value)
+    text = raw.strip()
+    if not text and not allow_empty:
+        raise CatalogError("value is empty", Location(path, line), full)
+    broken = BROKEN_PLACEHOLDER_RE.search(text)
+    if broken:
+        raise CatalogError(f"broken placeholder {broken.group(0)!r} (write {{name}})", Location(path, line), full)
+    return raw, text
+
+
+def _flatten_messages(node: yaml.Node, path: Path, prefix: str = "", allow_empty: bool = False) -> dict[str, Message]:
     out: dict[str, Message] = {}
     for key, value_node, line in mapping_items(node, path, prefix.rstrip(".") or "messages", CatalogError):
         full = prefix + key
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             raise CatalogError("keys use lower-case letters, digits and _ only", Location(path, line), full)
-        if isinstance(value_node, yaml.MappingNode):
-            out.update(_flatten_messages(value_node, path, full + "."))
+        if _is_plural(value_node):
+            forms = []
+            for category, form_node, form_line in mapping_items(value_node, path, full, CatalogError):
+                forms.append((category, _text(form_node, path, form_line, f"{full}.{category}", allow_empty)[1]))
+            other = dict(forms)["other"]
+            out[full] = Message(full, other, Location(path, line), other, tuple(forms))
             continue
-        if not isinstance(value_node, yaml.ScalarNode):
-            raise CatalogError("value must be text", Location(path, line), full)
-        value = construct(value_node)
-        if value is None or value == "":
-            raise CatalogError("value is empty", Location(path, line), full)
-        if not isinstance(value, str):
-            raise CatalogError(
-                f"value must be text, not {type(value).__name__} (put it in quotes)", Location(path, line), full
-            )
-        text = unicodedata.normalize("NFC", value).strip()
-        if not text:
-            raise CatalogError("value is empty", Location(path, line), full)
-        broken = BROKEN_PLACEHOLDER_RE.search(text)
-        if broken:
-            raise CatalogError(f"broken placeholder {broken.group(0)!r} (write {{name}})", Location(path, line), full)
-        out[full] = Message(full, text, Location(path, line))
+        if isinstance(value_node, yaml.MappingNode):
+            out.update(_flatten_messages(value_node, path, full + ".", allow_empty))
+            continue
+        raw, text = _text(value_node, path, line, full, allow_empty)
+        out[full] = Message(full, text, Location(path, line), raw)
     return out
 
 
@@ -155,7 +182,7 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
 
     unknown = set(fields) - {
         "locale", "name", "direction", "status", "translated_by", "translated_on", "reviewed_by", "reviewed_on",
-        "content_date", "source_reviewed",
+        "content_date", "source_reviewed", "same_as_english",
     }
     if unknown:
         name = sorted(unknown)[0]
@@ -188,6 +215,7 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
         reviewed_on=date("reviewed_on"),
         content_date=date("content_date"),
         source_reviewed=date("source_reviewed"),
+        same_as_english=_key_list(fields.get("same_as_english"), path),
     )
     if meta.status == "draft" and not (meta.translated_by and meta.translated_on):
         raise CatalogError(
@@ -202,8 +230,20 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
     return meta
 
 
-def read_catalog(path: Path) -> Catalog:
-    """Read one locale file; checks its own shape, not its agreement with the source."""
+def _key_list(field: tuple[object, int] | None, path: Path) -> tuple[str, ...]:
+    if field is None or field[0] is None:
+        return ()
+    value, line = field
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogError("must be a list of keys", Location(path, line), "meta.same_as_english")
+    return tuple(value)
+
+
+def read_catalog(path: Path, *, allow_empty: bool = False) -> Catalog:
+    """Read one locale file; checks its own shape, not its agreement with the source.
+
+    ``allow_empty`` reads untranslated (empty) values as empty text instead of failing:
+    the translators' check reports them all at once."""
     root = compose_file(path, CatalogError)
     top = dict((key, (value, line)) for key, value, line in mapping_items(root, path, "the file", CatalogError))
     for required in ("meta", "messages"):
@@ -214,7 +254,7 @@ def read_catalog(path: Path) -> Catalog:
         name = sorted(extra)[0]
         raise CatalogError("unknown top-level block (only meta and messages)", Location(path, top[name][1]), name)
     meta = _meta(top["meta"][0], path)
-    messages = _flatten_messages(top["messages"][0], path)
+    messages = _flatten_messages(top["messages"][0], path, allow_empty=allow_empty)
     return Catalog(path=path, meta=meta, messages=messages)
 
 
@@ -237,9 +277,13 @@ def check_source(source: Catalog, known_placeholders: Iterable[str]) -> None:
             )
 
 
-def check_translation(catalog: Catalog, source: Catalog) -> None:
-    """A translation must mirror the source: same keys, same placeholders per key."""
+def check_translation(catalog: Catalog, source: Catalog, allow_missing: bool = False) -> None:
+    """A translation must mirror the source: same keys, same placeholders per key.
+
+    With ``allow_missing`` (English fallback asked for), missing or empty texts pass."""
     for key, source_message in source.messages.items():
+        if allow_missing:
+            break
         if key not in catalog.messages:
             raise CatalogError(
                 f"missing key (the English text is at {source_message.where})", Location(catalog.path), key
@@ -260,7 +304,8 @@ def check_translation(catalog: Catalog, source: Catalog) -> None:
             raise CatalogError(f"placeholder {{{missing[0]}}} is missing", message.where, key)
 
 
-def load_catalogs(locales_dir: Path, known_placeholders: Iterable[str]) -> dict[str, Catalog]:
+def load_catalogs(locales_dir: Path, known_placeholders: Iterable[str], allow_missing: bool = False
+                  ) -> dict[str, Catalog]:
     """Read and check every ``*.yaml`` in ``locales_dir``; the source comes first."""
     paths = sorted(locales_dir.glob("*.yaml"))
     source_path = locales_dir / f"{SOURCE_LOCALE}.yaml"
@@ -272,14 +317,25 @@ def load_catalogs(locales_dir: Path, known_placeholders: Iterable[str]) -> dict[
     for path in paths:
         if path == source_path:
             continue
-        catalog = read_catalog(path)
-        check_translation(catalog, source)
+        catalog = read_catalog(path, allow_empty=allow_missing)
+        check_translation(catalog, source, allow_missing)
         catalogs[catalog.locale] = catalog
     return catalogs
 
 
-def fill(message: Message, values: Mapping[str, str]) -> str:
-    """Replace each {placeholder} with its formatted value; nothing else is interpreted."""
+def plural_category(tag: str, count: int) -> str:
+    """The CLDR plural category of ``count`` in the language (Babel's plural rules)."""
+    return Locale.parse(tag.replace("-", "_")).plural_form(count)
+
+
+def fill(message: Message, values: Mapping[str, str], *, count: int | None = None, tag: str = "en") -> str:
+    """Replace each {placeholder} with its formatted value; nothing else is interpreted.
+
+    A message that varies by number uses the form for ``count`` in the language."""
+    text = message.text
+    if message.plural and count is not None:
+        forms = dict(message.plural)
+        text = forms.get(plural_category(tag, count), forms["other"])
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -287,4 +343,4 @@ def fill(message: Message, values: Mapping[str, str]) -> str:
             raise CatalogError(f"no value for placeholder {{{name}}}", message.where, message.key)
         return values[name]
 
-    return PLACEHOLDER_RE.sub(replace, message.text)
+    return PLACEHOLDER_RE.sub(replace, text)

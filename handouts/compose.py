@@ -41,15 +41,16 @@ def placeholder_values(catalog: Catalog, source: Catalog, settings: Settings) ->
     ):
         if date is not None:
             values[name] = format_date(date, tag)
-    if meta.translated_by:
-        values["translator"] = meta.translated_by
-    if meta.reviewed_by:
-        values["reviewer"] = meta.reviewed_by
+    values["translator"] = meta.translated_by or "?"
+    values["reviewer"] = meta.reviewed_by or "?"
+    values.setdefault("translated_on", "?")
+    values.setdefault("reviewed_on", "?")
     return values
 
 
 def status_key(catalog: Catalog) -> str:
-    return f"common.status_{catalog.meta.status}"
+    status = "draft" if catalog.meta.status == "new" else catalog.meta.status
+    return f"common.status_{status}"
 
 
 def phone_uri(number: str) -> str:
@@ -68,13 +69,22 @@ class Composer:
         self.env = make_environment(self.templates_dir)
         self.env.filters["phone_uri"] = phone_uri
 
-    def compose(self, handout: str, catalog: Catalog, source: Catalog) -> Document:
+    def compose(self, handout: str, catalog: Catalog, source: Catalog, *, fallback: bool = False,
+                status: str | None = None, outdated: bool = False) -> Document:
+        """The handout's document; with ``fallback``, English stands in (marked) for
+        missing translations. ``status`` overrides the status line's key suffix."""
         name = f"{handout}.xml.j2"
+        values = placeholder_values(catalog, source, self.settings)
         context = {
-            "t": translator(catalog, placeholder_values(catalog, source, self.settings)),
+            "t": translator(catalog, values, source if fallback else None,
+                            placeholder_values(source, source, self.settings)),
             "clinic": self.settings.clinic,
-            "status_key": status_key(catalog),
+            "status_key": f"common.status_{status}" if status else status_key(catalog),
             "language_name": language_name(catalog.locale),
+            "outdated": outdated,
+            "fallback_used": fallback and any(
+                not (m := catalog.messages.get(key)) or not m.text for key in source.messages
+            ),
         }
         xml = render_template(self.env, self.templates_dir, name, context)
-        return parse_document(xml, catalog, self.templates_dir / name)
+        return parse_document(xml, catalog, self.templates_dir / name, source if fallback else None)

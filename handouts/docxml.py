@@ -34,9 +34,10 @@ PARAGRAPH_STYLES = ("body", "lead", "small", "action")
 
 
 class _Parser:
-    def __init__(self, catalog: Catalog, template: Path):
+    def __init__(self, catalog: Catalog, template: Path, fallback: Catalog | None = None):
         self.catalog = catalog
         self.template = template
+        self.fallback = fallback
 
     def fail(self, message: str) -> TemplateError:
         return TemplateError(message, Location(self.template))
@@ -51,7 +52,10 @@ class _Parser:
     def _collect(
         self, element: ET.Element, spans: list[Span], key: str | None, lang: str | None, href: str | None, strong: bool
     ) -> None:
-        where = self.catalog.get(key).where if key else None
+        where = None
+        if key:
+            message = self.catalog.messages.get(key) or (self.fallback.messages.get(key) if self.fallback else None)
+            where = message.where if message else None
         if element.text:
             spans.append(Span(element.text, key, where, lang, href, strong))
         for child in element:
@@ -181,11 +185,11 @@ def _normalise(spans: list[Span]) -> Inline:
     return tuple(out)
 
 
-def parse_document(xml: str, catalog: Catalog, template: Path) -> Document:
+def parse_document(xml: str, catalog: Catalog, template: Path, fallback: Catalog | None = None) -> Document:
     """Parse the XML a template rendered into a ``Document``."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise TemplateError(f"the template produced malformed XML ({exc})", Location(template, line)) from None
-    return _Parser(catalog, template).document(root)
+    return _Parser(catalog, template, fallback).document(root)

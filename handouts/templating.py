@@ -34,14 +34,30 @@ def make_environment(templates_dir: Path) -> SandboxedEnvironment:
     )
 
 
-def translator(catalog: Catalog, values: Mapping[str, str]) -> Callable[[str], Markup]:
-    """The ``t()`` templates call: catalog text, placeholders filled, as escaped markup."""
+FALLBACK_MARK = "[EN] "  # shown before English text standing in for a missing translation
+
+
+def translator(
+    catalog: Catalog,
+    values: Mapping[str, str],
+    fallback: Catalog | None = None,
+    fallback_values: Mapping[str, str] | None = None,
+) -> Callable[..., Markup]:
+    """The ``t()`` templates call: catalog text, placeholders filled, as escaped markup.
+
+    With a ``fallback`` (English), a missing or empty translation is replaced by the
+    English text, visibly marked and tagged as English."""
     late = {name: "{" + name + "}" for name in LATE_PLACEHOLDERS}
     all_values = {**values, **late}
 
-    def t(key: str) -> Markup:
+    def t(key: str, count: int | None = None) -> Markup:
+        message = catalog.messages.get(key)
+        if (message is None or not message.text) and fallback is not None:
+            english = fallback.get(key)
+            text = FALLBACK_MARK + fill(english, {**(fallback_values or values), **late}, count=count, tag="en")
+            return Markup('<span lang="en"><t k="{}">{}</t></span>').format(key, text)
         message = catalog.get(key)
-        text = fill(message, all_values)
+        text = fill(message, all_values, count=count, tag=catalog.locale)
         return Markup('<t k="{}">{}</t>').format(key, text)
 
     return t

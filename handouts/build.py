@@ -23,7 +23,7 @@ from handouts.layout.fonts import check_coverage, stack_for
 from handouts.layout.pages import LARGE_PRINT_HANDOUTS, PdfInfo, render_pages
 from handouts.pdf.structure import apply_structure
 from handouts.settings import PAPER_SIZES, Settings, read_settings
-from handouts.state import is_stale, load_state
+from handouts.state import is_reviewed, is_stale, load_state
 from handouts.status_report import html_page
 
 SETTINGS_FILE = "handouts.yaml"
@@ -178,6 +178,7 @@ def build(
             documents[key] = composer.compose(
                 job.handout, catalog, source, fallback=fallback_english,
                 outdated=bool(gate.stale_keys(catalog) & gate.keys_of(job.handout, catalog)),
+                status=gate.effective_status(catalog),
             )
         started = time.perf_counter()
         pdf = render_job(job, documents[key], catalogs[job.locale], settings)
@@ -223,6 +224,18 @@ class TranslationGate:
                 if (m := catalog.messages.get(key)) is not None and m.text and is_stale(state.get(key), english.text)
             )
         return self._stale[catalog.locale]
+
+    def effective_status(self, catalog: Catalog) -> str | None:
+        """"reviewed" only while every text is reviewed and current: a text edited after
+        review makes the printed status a draft again."""
+        if catalog.meta.status != "reviewed":
+            return None
+        state = load_state(self.locales_dir, catalog.locale)
+        for key, english in self.source.messages.items():
+            message = catalog.messages.get(key)
+            if message is None or not is_reviewed(state.get(key), message.text) or is_stale(state.get(key), english.text):
+                return "draft"
+        return None
 
     def check_card(self, catalog: Catalog) -> None:
         if catalog.locale == SOURCE_LOCALE:

@@ -127,8 +127,15 @@ def import_po(po_path: Path, catalog: Catalog, source: Catalog, locales_dir: Pat
             changes[key] = text
         if not entry.fuzzy and entry.id == english.text:
             current.append(key)
-    if changes:
-        update_locale_file(catalog.path, values=changes)
+    meta: dict[str, object] = {}
+    translator = po.last_translator if po.last_translator and "FULL NAME" not in po.last_translator else None
+    if changes and (catalog.meta.status == "new" or (translator and not catalog.meta.translated_by)):
+        # The first translation of a scaffold: it becomes a draft, by the PO file's translator.
+        meta = {"status": "draft" if catalog.meta.status == "new" else catalog.meta.status,
+                "translated_by": translator or catalog.meta.translated_by or "unknown",
+                "translated_on": dt.date.today()}
+    if changes or meta:
+        update_locale_file(catalog.path, values=changes, meta=meta)
     state = load_state(locales_dir, catalog.locale)
     for key in current:
         mark_current(state, key, source.messages[key].text)

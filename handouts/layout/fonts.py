@@ -110,7 +110,7 @@ def _face(entry: dict) -> FaceFile:
 
 
 @lru_cache(maxsize=1)
-def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str]]:
+def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str], dict[str, str]]:
     data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     families = {
         key: Family(
@@ -131,23 +131,37 @@ def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str]]:
         )
         for script, value in data["stacks"].items()
     }
-    return families, stacks, dict(data["locales"])
+    return families, stacks, dict(data["locales"]), dict(data.get("scripts") or {})
 
 
-def all_families() -> list[Family]:
+def all_families() -> list[Family]:  # noqa: D103
     return list(_config()[0].values())
 
 
 def stack_for(locale: str) -> FontStack:
     """The font stack that prints ``locale`` (by its script, from fonts.yaml)."""
-    _, stacks, locales = _config()
-    script = locales.get(locale) or locales.get(locale.split("-")[0])
+    _, stacks, locales, scripts = _config()
+    script = locales.get(locale) or locales.get(locale.split("-")[0]) or scripts.get(_script_of(locale) or "")
     if script is None:
         raise FontError(f"no font stack is configured for locale {locale!r} (add it under 'locales')", Location(CONFIG))
     stack = stacks[script]
     for family in stack.families:
         register(family)
     return stack
+
+
+def _script_of(locale: str) -> str | None:
+    """The ISO 15924 script a language is usually written in (CLDR likely subtags)."""
+    from babel.core import get_global, parse_locale
+
+    try:
+        language, _, script, *_ = parse_locale(locale.replace("-", "_"))
+    except ValueError:
+        return None
+    if script:
+        return script
+    likely = get_global("likely_subtags").get(language)
+    return parse_locale(likely)[2] if likely else None
 
 
 @lru_cache(maxsize=None)

@@ -29,7 +29,12 @@ system-fonts:
 system-tools:
 	@sh scripts/ensure-system-tools.sh all
 
-test: $(STAMP) system-tools
+# axe-core (the accessibility audit the browser tests inject) comes from the npm registry.
+AXE := .test-deps/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .test-deps axe-core@4
+
+test: $(STAMP) system-tools $(AXE)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

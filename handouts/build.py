@@ -24,6 +24,7 @@ from handouts.layout.pages import LARGE_PRINT_HANDOUTS, PdfInfo, render_pages
 from handouts.pdf.structure import apply_structure
 from handouts.settings import PAPER_SIZES, Settings, read_settings
 from handouts.state import is_reviewed, is_stale, load_state
+from handouts.site import PdfLink, write_site
 from handouts.status_report import html_page
 
 SETTINGS_FILE = "handouts.yaml"
@@ -193,6 +194,14 @@ def build(
         written.append((path, result))
     summaries = [summarise(c, source, project.locales_dir) for tag, c in sorted(catalogs.items()) if tag != SOURCE_LOCALE]
     write_atomically(output / STATUS_PAGE, html_page(summaries).encode("utf-8"))
+    links: dict[str, dict[str, list[PdfLink]]] = {}
+    order = {paper: index for index, paper in enumerate(PAPER_SIZES)}
+    for result in sorted(rendered, key=lambda r: (r.job.large_print, order.get(r.job.paper, 9))):
+        job = result.job
+        label = f"site.{'large_print' if job.large_print else 'pdf'}_{job.paper}"
+        links.setdefault(job.locale, {}).setdefault(job.handout, []).append(
+            PdfLink(label, Path(job.relative_path().name), len(result.pdf)))
+    write_site(output, source, catalogs, documents, links)
     return written
 
 

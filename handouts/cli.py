@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     scaffold.add_argument("tag", metavar="TAG")
 
+    serve = commands.add_parser("serve", help="preview the download pages on this computer",
+                                epilog="example:\n  handouts serve --port 8000   then open http://127.0.0.1:8000/",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--output", "-o", type=Path, default=Path("output"), help="the built folder (default: output)")
+    serve.add_argument("--port", type=int, default=8000)
+
     list_cmd = commands.add_parser("list", help="list locales, handouts and paper sizes that can be built")
     list_cmd.add_argument("--settings", type=Path, metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -261,6 +267,19 @@ def run_new_locale(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    if not (args.output / "index.html").is_file():
+        raise UsageError(f"{args.output}/index.html does not exist: run `handouts build` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"serving {args.output}/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+        server.serve_forever()
+    return 0
+
+
 def run_check_pdf(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
@@ -289,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "check-pdf": run_check_pdf, "check": run_check, "status": run_status, "export-po": run_export_po,
             "import-po": run_import_po, "review": run_review, "mark-current": run_mark_current,
-            "new-locale": run_new_locale,
+            "new-locale": run_new_locale, "serve": run_serve,
         }
         if args.command in commands:
             return commands[args.command](args)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what handouts needs from Debian's packages, when it is missing:
 #   fonts (build):  fonts-wqy-microhei (Chinese), fonts-nanum (Korean)
-#   tools (tests):  poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm), qpdf, gettext (msgfmt)
+#   tools (tests):  poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm), qpdf, gettext (msgfmt),
+#                   chromium (browser tests of the download pages), npm (to fetch axe-core)
 # Usage: ensure-system-tools.sh fonts|tools|all
 set -eu
 what="${1:-all}"
@@ -11,7 +12,8 @@ if [ "$what" = fonts ] || [ "$what" = all ]; then
     [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$missing fonts-nanum"
 fi
 if [ "$what" = tools ] || [ "$what" = all ]; then
-    for tool in pdftotext:poppler-utils pdfinfo:poppler-utils pdffonts:poppler-utils qpdf:qpdf msgfmt:gettext; do
+    for tool in pdftotext:poppler-utils pdfinfo:poppler-utils pdffonts:poppler-utils qpdf:qpdf msgfmt:gettext \
+                chromium:chromium npm:npm; do
         command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
     done
 fi

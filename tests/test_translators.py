@@ -218,7 +218,8 @@ def test_review_signs_off_and_an_edit_undoes_it(project_copy):
     # a text edited after review is no longer reviewed, and the printed status says so
     replace_line(project_copy / "locales" / "es.yaml", "home_clothes:", "limpia", "bien limpia")
     status = cli(project_copy, "status").stdout
-    assert re.search(r"^es .* 104/1\d\d", status, re.M)
+    reviewed, total = map(int, re.search(r"^es .* (\d+)/(\d+)\s+\d+%$", status, re.M).groups())
+    assert reviewed == total - 1
     cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4", "--no-large-print",
         "--allow-draft")
     text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout.split())

@@ -47,5 +47,18 @@ def project_copy(tmp_path) -> Path:
     return tmp_path
 
 
+def replace_on_line(path: Path, line_fragment: str, old: str, new: str) -> int:
+    """Replace ``old`` on the first non-comment line containing ``line_fragment``;
+    returns that line's number."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for index, line in enumerate(lines):
+        if line_fragment in line and not line.lstrip().startswith("#"):
+            assert old in line, line
+            lines[index] = line.replace(old, new, 1)
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return index + 1
+    raise AssertionError(line_fragment)
+
+
 def run_tool(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, check=False)

@@ -25,6 +25,20 @@ def built_pdfs(built):
     return [path for path, _ in built[1]]
 
 
+def elements(pdf: pikepdf.Pdf):
+    """The structure elements of a PDF, depth first, in reading order."""
+
+    def walk(elem):
+        yield elem
+        kids = elem.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                    yield from walk(kid)
+
+    yield from walk(pdf.Root.StructTreeRoot.K)
+
+
 def test_every_built_pdf_is_pdf_ua_1_compliant(built):
     failures = {}
     for path in built_pdfs(built):
@@ -171,17 +185,7 @@ def test_reading_aloud_through_the_structure_makes_sense(built):
 def test_heading_levels_never_skip_and_lists_have_labels(built):
     for path in built_pdfs(built):
         with pikepdf.open(path) as pdf:
-            roles = []
-
-            def walk(elem):
-                roles.append(str(elem.S))
-                kids = elem.get("/K")
-                if isinstance(kids, pikepdf.Array):
-                    for kid in kids:
-                        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-                            walk(kid)
-
-            walk(pdf.Root.StructTreeRoot.K)
+            roles = [str(elem.S) for elem in elements(pdf)]
             levels = [int(r[2:]) for r in roles if re.fullmatch(r"/H[1-6]", r)]
             assert levels[0] == 1, path
             for before, after in zip(levels, levels[1:]):
@@ -198,18 +202,7 @@ def test_heading_levels_never_skip_and_lists_have_labels(built):
 
 def test_check_boxes_are_labelled_in_the_handout_language(built):
     with pikepdf.open(built[0] / "es" / "checklist-a4.pdf") as pdf:
-        alts = []
-
-        def walk(elem):
-            if str(elem.S) == "/Lbl" and "/Alt" in elem:
-                alts.append(str(elem.Alt))
-            kids = elem.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                for kid in kids:
-                    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-                        walk(kid)
-
-        walk(pdf.Root.StructTreeRoot.K)
+        alts = [str(e.Alt) for e in elements(pdf) if str(e.S) == "/Lbl" and "/Alt" in e]
     assert alts and set(alts) == {"casilla para marcar"}
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from handouts.catalog import read_catalog
 
-from tests.conftest import run_tool
+from tests.conftest import replace_on_line, run_tool
 
 
 def handouts_cli(project_dir: Path, *args: str):
@@ -34,18 +34,6 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def replace_on_line(path: Path, line_fragment: str, old: str, new: str) -> None:
-    """Replace ``old`` only on the first line containing ``line_fragment`` (not in comments)."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    for index, line in enumerate(lines):
-        if line_fragment in line and not line.lstrip().startswith("#"):
-            assert old in line, line
-            lines[index] = line.replace(old, new, 1)
-            path.write_text("\n".join(lines), encoding="utf-8")
-            return
-    raise AssertionError(line_fragment)
 
 
 def line_of(path: Path, fragment: str) -> int:

@@ -15,24 +15,13 @@ from handouts.catalog import Catalog, LocaleMeta, Message, read_catalog
 from handouts.checks.translation import TEXT_CHECKS, Context
 from handouts.errors import Location
 from handouts.state import KeyState, fingerprint, load_state
-from tests.conftest import run_tool
+from tests.conftest import replace_on_line, run_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(project: Path, *args: str):
     return run_tool(sys.executable, "-m", "handouts", *args, cwd=project)
-
-
-def replace_line(path: Path, fragment: str, old: str, new: str) -> int:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    for index, line in enumerate(lines):
-        if fragment in line and not line.lstrip().startswith("#"):
-            assert old in line, line
-            lines[index] = line.replace(old, new, 1)
-            path.write_text("\n".join(lines), encoding="utf-8")
-            return index + 1
-    raise AssertionError(fragment)
 
 
 # --------------------------------------------------------------------- each check
@@ -111,7 +100,7 @@ def test_check_is_clean_on_the_repository_and_reports_json():
 
 def test_check_exit_codes(project_copy):
     assert cli(project_copy, "check", "--locale", "xx").returncode == 2
-    replace_line(project_copy / "locales" / "es.yaml", "fever: ", "{fever}", "{fiebre}")
+    replace_on_line(project_copy / "locales" / "es.yaml", "fever: ", "{fever}", "{fiebre}")
     result = cli(project_copy, "check", "--locale", "es")
     assert result.returncode == 1
     assert re.search(r"locales/es.yaml:\d+: signs.fever: unknown placeholder \{fiebre\}", result.stdout)
@@ -119,8 +108,8 @@ def test_check_exit_codes(project_copy):
 
 def test_changing_the_english_text_marks_exactly_those_keys_stale(project_copy):
     en = project_copy / "locales" / "en.yaml"
-    replace_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
-    replace_line(en, "home_clothes:", '"Wear clean, dry clothes."', '"Wear clean clothes that are dry."')
+    replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
+    replace_on_line(en, "home_clothes:", '"Wear clean, dry clothes."', '"Wear clean clothes that are dry."')
     result = cli(project_copy, "check", "--format", "json")
     stale = {(f["locale"], f["key"]) for f in json.loads(result.stdout)["findings"] if f["check"] == "stale"}
     locales = {p.stem for p in (project_copy / "locales").glob("*.yaml")} - {"en"}
@@ -129,7 +118,7 @@ def test_changing_the_english_text_marks_exactly_those_keys_stale(project_copy):
 
 def test_stale_card_text_stops_the_card_unless_allowed(project_copy):
     en = project_copy / "locales" / "en.yaml"
-    replace_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
+    replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
     blocked = cli(project_copy, "build", "--locale", "es", "--handout", "er-card", "--paper", "a4")
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
     assert "the ER card is not built" in blocked.stderr and "signs.breathing" in blocked.stderr
@@ -142,7 +131,7 @@ def test_stale_card_text_stops_the_card_unless_allowed(project_copy):
 
 def test_missing_text_falls_back_to_english_only_when_asked_and_visibly(project_copy):
     es = project_copy / "locales" / "es.yaml"
-    replace_line(es, "home_clothes:", '"Use ropa limpia y seca."', '""')
+    replace_on_line(es, "home_clothes:", '"Use ropa limpia y seca."', '""')
     assert cli(project_copy, "build", "--locale", "es", "--handout", "checklist").returncode == 1
     result = cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4",
                  "--no-large-print", "--fallback-english")
@@ -153,7 +142,7 @@ def test_missing_text_falls_back_to_english_only_when_asked_and_visibly(project_
 
 def test_po_export_is_accepted_by_msgfmt_and_carries_context_comments_and_fuzzy(project_copy, tmp_path):
     en = project_copy / "locales" / "en.yaml"
-    replace_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
+    replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
     po_path = tmp_path / "es.po"
     result = cli(project_copy, "export-po", "--locale", "es", "--output", str(po_path))
     assert result.returncode == 0, result.stderr
@@ -216,7 +205,7 @@ def test_review_signs_off_and_an_edit_undoes_it(project_copy):
     text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout.split())
     assert "Dr. Ana Ruiz" in text and "20 de noviembre de 2026" in text
     # a text edited after review is no longer reviewed, and the printed status says so
-    replace_line(project_copy / "locales" / "es.yaml", "home_clothes:", "limpia", "bien limpia")
+    replace_on_line(project_copy / "locales" / "es.yaml", "home_clothes:", "limpia", "bien limpia")
     status = cli(project_copy, "status").stdout
     reviewed, total = map(int, re.search(r"^es .* (\d+)/(\d+)\s+\d+%$", status, re.M).groups())
     assert reviewed == total - 1

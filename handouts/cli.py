@@ -275,7 +275,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.output}/index.html does not exist: run `handouts build` first")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.output))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"serving {args.output}/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+        print(f"serving {args.output}/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
         server.serve_forever()
     return 0
 

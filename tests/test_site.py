@@ -168,3 +168,21 @@ def test_phone_width_screenshots(built, browser, relative):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         page.close()
+
+
+def test_serve_previews_the_site_on_a_loopback_port(built):
+    import subprocess
+    import sys
+    import urllib.request
+
+    server = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--output", str(built[0]), "--port", "0"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        with urllib.request.urlopen(url + "ar/index.html", timeout=10) as response:
+            page = response.read().decode("utf-8")
+        assert 'lang="ar" dir="rtl"' in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

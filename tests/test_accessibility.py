@@ -240,3 +240,20 @@ def test_words_at_line_breaks_stay_apart_in_the_structure_text(built):
     text = run_tool("pdfinfo", "-struct-text", str(built[0] / "en" / "checklist-letter.pdf")).stdout
     intro = next(q for q in re.findall(r'"(.*)"', text) if q.startswith("Germs are"))
     assert intro == "Germs are a bigger danger for people with HIgM. Tick each box when the step is part of your routine."
+
+
+def test_an_english_passage_in_a_spanish_handout_carries_its_own_lang(project_copy):
+    from tests.conftest import replace_on_line
+
+    replace_on_line(project_copy / "locales" / "es.yaml", "home_clothes:", '"Use ropa limpia y seca."', '""')
+    result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout", "checklist",
+                      "--paper", "a4", "--no-large-print", "--fallback-english", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    path = project_copy / "output" / "es" / "checklist-a4.pdf"
+    with pikepdf.open(path) as pdf:
+        langs = {str(e.Lang) for e in elements(pdf) if "/Lang" in e}
+        assert str(pdf.Root.Lang) == "es"
+    assert langs == {"en"}
+    assert check_pdf(path).ok
+    html = (project_copy / "output" / "es" / "checklist.html").read_text(encoding="utf-8")
+    assert '<span lang="en">[EN] Wear clean, dry clothes.</span>' in html

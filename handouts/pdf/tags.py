@@ -145,14 +145,23 @@ def plan_structure(document, tagger: Tagger) -> StructureMap:
 
     plan = StructureMap(tagger)
     check_box = document.spoken("check_box", "check box")
+
+    def lang_of(content) -> str | None:
+        """A passage wholly in another language (English standing in for a missing
+        translation) carries its own /Lang."""
+        langs = {span.lang for span in content if span.text.strip()}
+        if len(langs) == 1:
+            lang = langs.pop()
+            return lang if lang and lang != document.lang else None
+        return None
     warning = document.spoken("warning_symbol", "Warning")
 
     def add_blocks(parent: Node, blocks) -> None:
         for block in blocks:
             if isinstance(block, Heading):
-                plan.nodes[id(block)] = parent.add(f"H{block.level}")
+                plan.nodes[id(block)] = parent.add(f"H{block.level}", lang=lang_of(block.content))
             elif isinstance(block, Paragraph):
-                plan.nodes[id(block)] = parent.add("P")
+                plan.nodes[id(block)] = parent.add("P", lang=lang_of(block.content))
             elif isinstance(block, ListBlock):
                 lst = plan.nodes[id(block)] = parent.add("L")
                 for item in block.items:
@@ -161,7 +170,7 @@ def plan_structure(document, tagger: Tagger) -> StructureMap:
                         plan.labels[id(item)] = li.add("Lbl", alt=check_box, actual_text="\u2610")
                     else:
                         plan.labels[id(item)] = li.add("Lbl", actual_text="\u2022")
-                    plan.bodies[id(item)] = li.add("LBody")
+                    plan.bodies[id(item)] = li.add("LBody", lang=lang_of(item.content))
             elif isinstance(block, Callout):
                 div = plan.nodes[id(block)] = parent.add("Div")
                 if block.kind == "warning":

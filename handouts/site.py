@@ -186,7 +186,7 @@ def locale_page(catalog: Catalog, documents: dict[str, Document], pdfs: dict[str
         if handout in documents:
             links.append(f'<li><a href="{handout}.html">{t("site.read_online")}</a></li>')
         for link in pdfs.get(handout, []):
-            links.append(f'<li><a href="{link.path.as_posix()}" type="application/pdf" download>{t(link.label_key)}</a> '
+            links.append(f'<li><a href="{link.path.as_posix()}" type="application/pdf">{t(link.label_key)}</a> '
                          f'<span class="size">(PDF, {escape(_size(link.size, tag))})</span></li>')
         items.append(f'<li class="handout"><h2>{t(TITLE_KEYS[handout])}</h2>\n<ul class="links">\n'
                      + "\n".join(links) + "\n</ul></li>")
@@ -238,7 +238,8 @@ ul.languages a { display: inline-block; min-height: 44px; min-width: 44px; }
 .size, .small, .hint { font-size: 0.95rem; color: #333; }
 .callout { border: 3px solid #000; padding: 0.5rem 1rem; margin: 1rem 0; }
 .callout.info { border: none; border-inline-start: 6px solid #0b4f6c; background: #e8f1f5; }
-.symbol { float: inline-start; margin-inline-end: 0.5rem; }
+.symbol { float: left; margin-right: 0.5rem; }
+[dir="rtl"] .symbol { float: right; margin-right: 0; margin-left: 0.5rem; }
 ul.checklist { list-style: none; padding: 0; }
 ul.checklist li { display: flex; gap: 0.6rem; align-items: flex-start; }
 ul.checklist input { width: 1.5rem; height: 1.5rem; flex: none; margin-top: 0.2rem; }

@@ -37,3 +37,20 @@ def test_no_style_is_justified_or_italic():
         for style in (text.body, text.lead, text.small, text.action, text.h1, text.h2, text.h3, text.item):
             assert style.alignment != TA_JUSTIFY
             assert "Italic" not in style.fontName and "Oblique" not in style.fontName
+
+
+def test_english_overview_body_lines_hold_60_to_75_characters(built):
+    """Measured with poppler on the printed page: full lines of body paragraphs."""
+    import re
+    import subprocess
+
+    for paper in ("letter", "a4"):
+        path = built[0] / "en" / f"overview-{paper}.pdf"
+        xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True).stdout
+        lengths = []
+        for block in re.findall(r"<block.*?</block>", xml, re.S):
+            lines = [" ".join(re.findall(r">([^<]+)</word>", line)) for line in re.findall(r"<line.*?</line>", block, re.S)]
+            if len(lines) >= 3 and any("B cells first make one kind" in line for line in lines):
+                lengths += [len(line) for line in lines[:-1]]  # the last line of a paragraph is short
+        assert lengths, paper
+        assert all(55 <= n <= 77 for n in lengths), (paper, lengths)

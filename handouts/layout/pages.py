@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
 
@@ -25,7 +26,8 @@ from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
 
 PAPERS = {"letter": LETTER, "a4": A4}
-MARGIN_X = 28 * mm  # about 70 to 78 characters per line at the sizes the overview uses
+MARGIN_X = 24 * mm  # the narrowest side margin
+MEASURE = 72  # characters per line aimed at (60 to 75 reads best)
 MARGIN_TOP = 16 * mm
 MARGIN_BOTTOM = 20 * mm
 FOOTER_SIZE = 10
@@ -70,7 +72,7 @@ def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inl
 
 
 def _build(document: Document, stack: FontStack, paper: str, size: float, info: PdfInfo,
-           total_pages: int | None, large_print: bool = False) -> tuple[bytes, int, Tagger]:
+           total_pages: int | None, large_print: bool = False, margin: float = MARGIN_X) -> tuple[bytes, int, Tagger]:
     page_width, page_height = PAPERS[paper]
     tagger = Tagger(document.lang)
     structure = plan_structure(document, tagger)
@@ -85,8 +87,8 @@ def _build(document: Document, stack: FontStack, paper: str, size: float, info: 
     doc = BaseDocTemplate(
         buffer,
         pagesize=(page_width, page_height),
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
+        leftMargin=margin,
+        rightMargin=margin,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
         title=info.title,
@@ -107,18 +109,18 @@ def _build(document: Document, stack: FontStack, paper: str, size: float, info: 
     def _decorate(canvas, doc_) -> None:
         canvas.saveState()
         canvas.setFillColor(ACCENT)
-        canvas.rect(MARGIN_X, page_height - 9 * mm, page_width - 2 * MARGIN_X, 2.2, stroke=0, fill=1)
+        canvas.rect(margin, page_height - 9 * mm, page_width - 2 * margin, 2.2, stroke=0, fill=1)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, MARGIN_BOTTOM - 5 * mm, page_width - MARGIN_X, MARGIN_BOTTOM - 5 * mm)
+        canvas.line(margin, MARGIN_BOTTOM - 5 * mm, page_width - margin, MARGIN_BOTTOM - 5 * mm)
         if document.running_footer:
             content = _fill_page_numbers(document.running_footer, doc_.page, total_pages or 0, document.lang)
             footer = make_text(content, footer_style, None, setting)
-            _, h = footer.wrap(page_width - 2 * MARGIN_X, 20 * mm)
-            footer.drawOn(canvas, MARGIN_X, MARGIN_BOTTOM - 6.5 * mm - h)
+            _, h = footer.wrap(page_width - 2 * margin, 20 * mm)
+            footer.drawOn(canvas, margin, MARGIN_BOTTOM - 6.5 * mm - h)
         canvas.restoreState()
 
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, page_width - 2 * MARGIN_X, page_height - MARGIN_TOP - MARGIN_BOTTOM,
+    frame = Frame(margin, MARGIN_BOTTOM, page_width - 2 * margin, page_height - MARGIN_TOP - MARGIN_BOTTOM,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = []
@@ -152,18 +154,36 @@ def _longest_keys(document: Document, count: int = 3) -> str:
     return ", ".join(seen)
 
 
+def _average_char_width(document: Document, stack: FontStack, size: float) -> float:
+    text = " ".join(span.text for span in iter_spans(document) if span.key)
+    return stringWidth(text, stack.regular_name, size) / max(1, len(text))
+
+
+def _attempts(document: Document, stack: FontStack, paper: str, budget: PageBudget) -> list[tuple[float, float]]:
+    """(size, side margin) pairs to try, best first: every size of 12 pt or more with
+    margins that give about MEASURE characters a line; then every size with the
+    narrowest margins (the page budget matters more than a few characters a line)."""
+    page_width = PAPERS[paper][0]
+    attempts = []
+    for size in budget.body_sizes:
+        measured = (page_width - MEASURE * _average_char_width(document, stack, size)) / 2
+        if size >= 12 and measured > MARGIN_X + 1:
+            attempts.append((size, measured))
+    return attempts + [(size, MARGIN_X) for size in budget.body_sizes]
+
+
 def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo,
                  source_file: Location, *, large_print: bool = False) -> tuple[bytes, Tagger]:
     """Lay out a page handout at the largest body size that fits its page budget."""
     budget = LARGE_PRINT if large_print else BUDGETS[document.handout]
     pages = 0
-    for size in budget.body_sizes:
+    for size, margin in _attempts(document, stack, paper, budget):
         try:
-            _, pages, _ = _build(document, stack, paper, size, info, None, budget.large_print)
+            _, pages, _ = _build(document, stack, paper, size, info, None, budget.large_print, margin)
         except _OverflowError:
             continue
         if budget.max_pages is None or pages <= budget.max_pages:
-            pdf, final_pages, tagger = _build(document, stack, paper, size, info, pages, budget.large_print)
+            pdf, final_pages, tagger = _build(document, stack, paper, size, info, pages, budget.large_print, margin)
             assert final_pages == pages
             return pdf, tagger
     raise LayoutError(

@@ -84,7 +84,11 @@ def check_pdf(path: Path) -> Report:
     except ImportError:
         report.problems.append("the PDF/UA checker page-validation is not installed (pip install page-validation)")
     else:
-        result = validate_pdf(str(path), profile=ValidationProfile.PDF_UA_1)
+        try:
+            result = validate_pdf(str(path), profile=ValidationProfile.PDF_UA_1)
+        except Exception as exc:  # the checker's parser rejects files that are not PDF
+            report.problems.append(f"not a readable PDF ({exc})")
+            return report
         report.rules_passed, report.rules_failed = result.rules.passed, result.rules.failed
         report.problems += [f"PDF/UA {f.rule_id}: {f.message}" for f in result.failures]
     try:

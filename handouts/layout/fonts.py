@@ -72,6 +72,16 @@ class Family:
     def bold_name(self) -> str:
         return f"{self.name}-Bold"
 
+    @property
+    def synthetic_bold(self) -> bool:
+        """One weight only: bold is drawn by stroking the outline as well as filling it."""
+        return self.regular == self.bold
+
+
+def needs_synthetic_bold(font_name: str) -> bool:
+    """Is ``font_name`` the bold of a family that has no bold face of its own?"""
+    return any(f.bold_name == font_name and f.synthetic_bold for f in _config()[0].values())
+
 
 @dataclass(frozen=True)
 class FontStack:

@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable
 
 from handouts.document import Block, Inline
 from handouts.errors import LayoutError
-from handouts.layout.fonts import FontStack, _cmap
+from handouts.layout.fonts import FontStack, _cmap, needs_synthetic_bold
 from handouts.pdf.tags import marked
 
 _RTL_CLASSES = {1, 13}  # ICU UCharDirection: RIGHT_TO_LEFT, RIGHT_TO_LEFT_ARABIC
@@ -343,7 +343,13 @@ class ShapedText(Flowable):
         canvas = self.canv
         t = canvas.beginText(x, baseline)
         t.setFont(font, self.size)
+        if needs_synthetic_bold(font):
+            canvas.setStrokeColor(self.style.textColor)
+            canvas.setLineWidth(self.size * 0.035)
+            t.setTextRenderMode(2)  # fill and stroke: a bold for a face with one weight
         t.textLine(shaped)
+        if needs_synthetic_bold(font):
+            t.setTextRenderMode(0)
         canvas.drawText(t)
         href = self.chars[a].href
         if href:

@@ -53,6 +53,12 @@ def status_key(catalog: Catalog) -> str:
     return f"common.status_{status}"
 
 
+def isolate(value: str) -> str:
+    """Wrap a number or address in Unicode isolates (LRI ... PDI), so that inside
+    right-to-left text "+1 555 010 0100" stays one left-to-right piece."""
+    return f"\u2066{value}\u2069"
+
+
 def phone_uri(number: str) -> str:
     """``+1 (555) 010-0100`` -> ``+15550100100`` for a tel: link."""
     return re.sub(r"[^0-9+]", "", number.split("ext")[0].split("x")[0])
@@ -68,6 +74,7 @@ class Composer:
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates_dir)
         self.env.filters["phone_uri"] = phone_uri
+        self.env.filters["isolate"] = isolate
 
     def compose(self, handout: str, catalog: Catalog, source: Catalog, *, fallback: bool = False,
                 status: str | None = None, outdated: bool = False) -> Document:

@@ -120,3 +120,16 @@ def test_language_names_in_their_own_script():
     assert language_name("ar") == "العربية"
     assert language_name("vi") == "Tiếng Việt"
     assert language_name("zh-Hant").startswith("中文")
+
+
+def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, example_settings, tmp_path):
+    from handouts.build import build
+
+    build(project, tmp_path, settings=example_settings, locales=["ar"], handouts=["overview"], papers=["a4"],
+          editions=("standard",))
+    bbox = run_tool("pdftotext", "-bbox", str(tmp_path / "ar" / "overview-a4.pdf"), "-").stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
+    for group in ("0100", "0142", "0199"):
+        line = next(float(y) for x, y, w in words if w == group)
+        on_line = {w: float(x) for x, y, w in words if abs(float(y) - line) < 1}
+        assert on_line["+1"] < on_line["555"] < on_line["010"] < on_line[group], on_line

@@ -45,13 +45,17 @@ def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = 
     """
     parts = []
     for span in content:
-        text = _with_fallback(span.text, stack, bold or span.strong) if stack else escape(span.text)
+        raw = span.text.translate(_NO_BIDI_CONTROLS)  # left-to-right paragraphs need no isolates
+        text = _with_fallback(raw, stack, bold or span.strong) if stack else escape(raw)
         if span.strong:
             text = f"<b>{text}</b>"
         if span.href:
             text = f"<a href={quoteattr(span.href)}>{text}</a>"
         parts.append(text)
     return "".join(parts)
+
+
+_NO_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 
 
 def _with_fallback(text: str, stack: FontStack, bold: bool) -> str:

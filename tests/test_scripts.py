@@ -131,5 +131,7 @@ def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, e
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
     for group in ("0100", "0142", "0199"):
         line = next(float(y) for x, y, w in words if w == group)
-        on_line = {w: float(x) for x, y, w in words if abs(float(y) - line) < 1}
-        assert on_line["+1"] < on_line["555"] < on_line["010"] < on_line[group], on_line
+        on_line = sorted((float(x), w) for x, y, w in words if abs(float(y) - line) < 1)
+        index = [w for _, w in on_line].index(group)
+        # left to right on the page: "+1 555 010 0100", never "0100 010 555 +1"
+        assert [w for _, w in on_line][index - 3:index + 1] == ["+1", "555", "010", group], on_line

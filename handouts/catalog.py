@@ -281,17 +281,18 @@ def check_translation(catalog: Catalog, source: Catalog, allow_missing: bool = F
     """A translation must mirror the source: same keys, same placeholders per key.
 
     With ``allow_missing`` (English fallback asked for), missing or empty texts pass."""
-    for key, source_message in source.messages.items():
-        if allow_missing:
-            break
-        if key not in catalog.messages:
-            raise CatalogError(
-                f"missing key (the English text is at {source_message.where})", Location(catalog.path), key
-            )
+    if not allow_missing:
+        for key, source_message in source.messages.items():
+            if key not in catalog.messages:
+                raise CatalogError(
+                    f"missing key (the English text is at {source_message.where})", Location(catalog.path), key
+                )
     for key, message in catalog.messages.items():
         source_message = source.messages.get(key)
         if source_message is None:
             raise CatalogError("key is not in the English source (misspelled or removed?)", message.where, key)
+        if not message.text:  # untranslated: English stands in, placeholders and all
+            continue
         extra = sorted(message.placeholders - source_message.placeholders)
         if extra:
             raise CatalogError(

@@ -19,7 +19,7 @@ from handouts.files import write_atomically
 from handouts.catalog import PLURAL_CATEGORIES, Catalog
 from handouts.errors import CatalogError, Location, UsageError
 from handouts.formatting import language_name
-from handouts.state import KeyState, load_state, mark_current, mark_reviewed, save_state
+from handouts.state import is_reviewed, is_stale, load_state, mark_current, mark_reviewed, save_state
 
 
 def _yaml() -> YAML:
@@ -68,8 +68,6 @@ def review(locales_dir: Path, catalog: Catalog, source: Catalog, by: str, on: dt
            keys: list[str] | None = None) -> tuple[int, bool]:
     """Sign off the current text of ``keys`` (default: all). When every key is reviewed
     and current, the file's status becomes ``reviewed`` with the reviewer and date."""
-    from handouts.state import is_reviewed, is_stale
-
     state = load_state(locales_dir, catalog.locale)
     chosen = keys or list(source.messages)
     for key in chosen:
@@ -134,7 +132,3 @@ def new_locale(locales_dir: Path, source: Catalog, tag: str) -> Path:
     write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"))
     save_state(locales_dir, tag, {}, list(source.messages))
     return path
-
-
-def empty_state() -> dict[str, KeyState]:
-    return {}

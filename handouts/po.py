@@ -19,7 +19,8 @@ from babel.messages.pofile import read_po, write_po
 from handouts.catalog import PLACEHOLDER_RE, Catalog
 from handouts.errors import CatalogError, Location
 from handouts.locale_files import update_locale_file
-from handouts.state import fingerprint, is_stale, load_state, mark_current, save_state
+from handouts.files import write_atomically
+from handouts.state import is_stale, load_state, mark_current, save_state
 
 # Where a key's text is printed, and how much room it has: the translator's budget.
 BUDGETS = (
@@ -64,8 +65,6 @@ def budget_for(key: str) -> str:
 
 def export_po(catalog: Catalog, source: Catalog, locales_dir: Path, out: Path) -> int:
     """Write ``out`` for ``catalog``; returns the number of entries."""
-    from handouts.files import write_atomically
-
     state = load_state(locales_dir, catalog.locale)
     comments = _comments_by_key(source.path)
     po = POCatalog(locale=catalog.locale.replace("-", "_"), project="handouts", version="1",
@@ -157,4 +156,4 @@ def po_language(po_path: Path) -> str:
     return str(po.locale_identifier).replace("_", "-")
 
 
-__all__ = ["export_po", "import_po", "budget_for", "fingerprint", "po_language"]
+__all__ = ["export_po", "import_po", "budget_for", "po_language"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from html import escape
 
 from handouts.checks.runner import Summary
-from handouts.formatting import language_name
 
 COLUMNS = ("Locale", "Language", "Status", "Translated", "Stale", "Missing", "Reviewed", "Complete")
 
@@ -64,4 +63,4 @@ def html_page(summaries: list[Summary]) -> str:
 """
 
 
-__all__ = ["text_table", "html_page", "language_name"]
+__all__ = ["text_table", "html_page"]

@@ -249,3 +249,13 @@ def test_status_report_html_is_an_accessible_table(built):
     html = (built[0] / "translation-status.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "<caption>" in html and 'scope="col"' in html
     assert html.count('<th scope="row">') == len(list((ROOT / "locales").glob("*.yaml"))) - 1
+
+
+def test_fallback_also_covers_an_untranslated_text_with_a_placeholder(project_copy):
+    es = project_copy / "locales" / "es.yaml"
+    replace_on_line(es, "fever: ", "Fiebre de {fever} o más", "")
+    result = cli(project_copy, "build", "--locale", "es", "--handout", "overview", "--paper", "a4",
+                 "--no-large-print", "--fallback-english")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "overview-a4.pdf"), "-").stdout.split())
+    assert "[EN] Fever of 103°F" in text  # English stands in, its placeholder filled the English way

@@ -78,6 +78,7 @@ class Family:
         return self.regular == self.bold
 
 
+@lru_cache(maxsize=None)
 def needs_synthetic_bold(font_name: str) -> bool:
     """Is ``font_name`` the bold of a family that has no bold face of its own?"""
     return any(f.bold_name == font_name and f.synthetic_bold for f in _config()[0].values())
@@ -144,7 +145,7 @@ def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str], 
     return families, stacks, dict(data["locales"]), dict(data.get("scripts") or {})
 
 
-def all_families() -> list[Family]:  # noqa: D103
+def all_families() -> list[Family]:
     return list(_config()[0].values())
 
 

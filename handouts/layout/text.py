@@ -343,12 +343,13 @@ class ShapedText(Flowable):
         canvas = self.canv
         t = canvas.beginText(x, baseline)
         t.setFont(font, self.size)
-        if needs_synthetic_bold(font):
+        synthetic_bold = needs_synthetic_bold(font)
+        if synthetic_bold:
             canvas.setStrokeColor(self.style.textColor)
             canvas.setLineWidth(self.size * 0.035)
             t.setTextRenderMode(2)  # fill and stroke: a bold for a face with one weight
         t.textLine(shaped)
-        if needs_synthetic_bold(font):
+        if synthetic_bold:
             t.setTextRenderMode(0)
         canvas.drawText(t)
         href = self.chars[a].href

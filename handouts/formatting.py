@@ -58,8 +58,10 @@ def format_fever_threshold(celsius: Decimal, fahrenheit: Decimal, tag: str) -> s
     c = format_temperature(celsius, "C", tag)
     f = format_temperature(fahrenheit, "F", tag)
     first, second = (f, c) if uses_fahrenheit_first(tag) else (c, f)
-    # No-break spaces: a temperature never splits across lines.
-    return f"{first}\u00a0({second})".replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+    # No-break spaces: a temperature never splits across lines. The first-strong isolate
+    # (FSI ... PDI) keeps "39.4°C (103°F)" whole and in order inside right-to-left text.
+    both = f"{first}\u00a0({second})".replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+    return f"\u2068{both}\u2069"
 
 
 def format_date(value: dt.date, tag: str) -> str:

@@ -14,8 +14,8 @@ from handouts.settings import read_settings
 
 
 def test_fever_units_follow_the_locale():
-    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "en") == "103°F\u00a0(39.4°C)"
-    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "es") == "39,4\u00a0°C\u00a0(103\u00a0°F)"
+    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "en") == "\u2068103°F\u00a0(39.4°C)\u2069"
+    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "es") == "\u206839,4\u00a0°C\u00a0(103\u00a0°F)\u2069"
     assert uses_fahrenheit_first("en") and not uses_fahrenheit_first("es")
 
 

@@ -112,8 +112,8 @@ def test_every_font_family_names_its_source_and_licence():
 
 
 def test_fever_unit_order_follows_the_region():
-    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "en").startswith("103")
-    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "fr").startswith("39,4")
+    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2068\u2069").startswith("103")
+    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2068\u2069").startswith("39,4")
 
 
 def test_language_names_in_their_own_script():
@@ -135,3 +135,14 @@ def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, e
         index = [w for _, w in on_line].index(group)
         # left to right on the page: "+1 555 010 0100", never "0100 010 555 +1"
         assert [w for _, w in on_line][index - 3:index + 1] == ["+1", "555", "010", group], on_line
+
+
+@pytest.mark.parametrize("locale", ["fa", "ur"])
+def test_fever_threshold_stays_in_order_in_right_to_left_text(built, locale):
+    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket."""
+    bbox = run_tool("pdftotext", "-bbox", str(built[0] / locale / "er-card-a4.pdf"), "-").stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
+    line = next(float(y) for x, y, w in words if "103" in w)
+    on_line = [w for _, w in sorted((float(x), w) for x, y, w in words if abs(float(y) - line) < 1)]
+    joined = " ".join(on_line)
+    assert re.search(r"39\.4°C\s*\(103°F\)", joined), joined

@@ -1,69 +1,34 @@
-"""The build: every requested (locale, handout, paper) rendered, then written atomically.
+"""The build: every requested (condition, locale, handout, paper) rendered, then written.
 
 Everything is rendered in memory first; files are written only when every PDF of the
-build succeeded, each through a temporary file renamed into place. A failed build
-therefore leaves ``output/`` exactly as it was: no half-written PDF, no partial set.
+build succeeded. A failed build therefore leaves ``output/`` as it was: no half-written
+PDF, no partial set.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.catalog import SOURCE_LOCALE, Catalog, load_catalogs
-from handouts.checks.runner import summarise
-from handouts.compose import HANDOUTS, PLACEHOLDERS, Composer
-from handouts.document import Document, iter_spans, plain_text
-from handouts.errors import CatalogError, Location, UsageError
+from handouts.compose import Composed, Composer, placeholders
+from handouts.document import plain_text
+from handouts.errors import CatalogError, HandoutsError, Location, UsageError
 from handouts.files import write_atomically
-from handouts.layout.card import render_card_sheet
-from handouts.layout.fonts import check_coverage, stack_for
-from handouts.layout.pages import LARGE_PRINT_HANDOUTS, PdfInfo, render_pages
-from handouts.pdf.structure import apply_structure
-from handouts.settings import PAPER_SIZES, Settings, read_settings
-from handouts.state import is_reviewed, is_stale, load_state
-from handouts.site import PdfLink, write_site
-from handouts.status_report import html_page
+from handouts.kinds import KINDS
+from handouts.project import HandoutSpec, Project
+from handouts.settings import PAPER_SIZES, Settings
+from handouts.texts import CatalogStore, Texts
 
-SETTINGS_FILE = "handouts.yaml"
-STATUS_PAGE = "translation-status.html"
 EDITIONS = ("standard", "large-print")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the catalog, templates and clinic settings live."""
-
-    root: Path
-
-    @property
-    def locales_dir(self) -> Path:
-        return self.root / "locales"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
-        """The folder holding ``locales/`` and ``templates/``: here, or this checkout."""
-        here = (start or Path.cwd()).resolve()
-        for candidate in (here, Path(__file__).resolve().parent.parent):
-            if (candidate / "locales").is_dir() and (candidate / "templates").is_dir():
-                return cls(candidate)
-        raise UsageError(f"no locales/ and templates/ folders found in {here}")
-
-    def settings(self, path: Path | None = None) -> Settings:
-        if path is not None:
-            return read_settings(path)
-        default = self.root / SETTINGS_FILE
-        return read_settings(default) if default.is_file() else Settings()
+LARGE_PRINT_SUFFIX = "-large-print"
+STATUS_PAGE = "translation-status.html"
 
 
 @dataclass(frozen=True)
 class Job:
+    condition: str
     locale: str
     handout: str
     paper: str
@@ -71,10 +36,10 @@ class Job:
 
     @property
     def name(self) -> str:
-        return f"{self.handout}-large-print" if self.large_print else self.handout
+        return f"{self.handout}{LARGE_PRINT_SUFFIX}" if self.large_print else self.handout
 
     def relative_path(self) -> Path:
-        return Path(self.locale) / f"{self.name}-{self.paper}.pdf"
+        return Path(self.condition) / self.locale / f"{self.name}-{self.paper}.pdf"
 
 
 @dataclass(frozen=True)
@@ -84,64 +49,190 @@ class Rendered:
     seconds: float
 
 
-def plan(
-    catalogs: dict[str, Catalog],
+@dataclass
+class Plan:
+    """What a build makes, and what it left out (with the reason, for one notice line each)."""
+
+    jobs: list[Job] = field(default_factory=list)
+    texts: dict[tuple[str, str], Texts] = field(default_factory=dict)  # (condition, locale) -> texts
+    skipped: list[str] = field(default_factory=list)
+
+
+def split_handout_name(name: str) -> tuple[str, bool]:
+    """``overview-large-print`` -> (``overview``, True): the name a large-print PDF has."""
+    if name.endswith(LARGE_PRINT_SUFFIX):
+        return name[: -len(LARGE_PRINT_SUFFIX)], True
+    return name, False
+
+
+def make_plan(
+    project: Project,
+    store: CatalogStore,
     settings: Settings,
+    *,
+    conditions: Sequence[str] | None = None,
     locales: Sequence[str] | None = None,
     handouts: Sequence[str] | None = None,
     papers: Sequence[str] | None = None,
     editions: Sequence[str] = EDITIONS,
-) -> list[Job]:
-    """The jobs asked for: command-line choices first, then the clinic's settings."""
-    wanted_locales = list(locales or settings.locales or catalogs)
-    for locale in wanted_locales:
-        if locale not in catalogs:
-            where = settings.path if (settings.locales and not locales) else None
-            raise UsageError(
-                f"unknown locale {locale!r} (available: {', '.join(sorted(catalogs))})",
-                Location(where) if where else None,
-            )
-    wanted_handouts = list(handouts or HANDOUTS)
-    for handout in wanted_handouts:
-        if handout not in HANDOUTS:
-            raise UsageError(f"unknown handout {handout!r} (available: {', '.join(HANDOUTS)})")
+    fallback: bool = False,
+) -> Plan:
+    """The jobs asked for: command-line choices first, then the clinic's settings. What
+    does not exist (a condition not translated into a language, a language not finished)
+    is left out with a notice rather than failing the build."""
+    manifest = project.manifest
+    wanted_conditions = list(conditions or settings.conditions or manifest.conditions)
+    for name in wanted_conditions:
+        manifest.condition(name)  # a clear error for an unknown name
+    explicit_locales = list(locales or settings.locales or [])
+    known_tags = set(project.locale_tags())
+    for tag in explicit_locales:
+        if tag not in known_tags:
+            where = Location(settings.path) if settings.locales and not locales and settings.path else None
+            raise UsageError(f"unknown locale {tag!r} (available: {', '.join(sorted(known_tags))})", where)
     wanted_papers = list(papers or settings.papers)
     for paper in wanted_papers:
         if paper not in PAPER_SIZES:
             raise UsageError(f"unknown paper size {paper!r} (available: {', '.join(PAPER_SIZES)})")
+    requested = [split_handout_name(name) for name in handouts or []]
+    all_handouts = {h for c in wanted_conditions for h in manifest.conditions[c].handouts}
+    for name, _ in requested:
+        if name not in all_handouts:
+            raise UsageError(f"unknown handout {name!r} (available: {', '.join(sorted(all_handouts))})")
+
+    plan = Plan()
+    for condition_name in wanted_conditions:
+        condition = manifest.conditions[condition_name]
+        available = store.locales(condition)
+        tags = explicit_locales or available
+        specs = [spec for spec in condition.handouts.values()
+                 if not requested or any(spec.name == name for name, _ in requested)]
+        if not specs:
+            continue
+        for tag in tags:
+            if tag not in available:
+                plan.skipped.append(f"{condition_name}: not written in {tag} yet")
+                continue
+            texts = _texts_for(store, condition, tag, explicit=bool(explicit_locales), fallback=fallback, plan=plan)
+            if texts is None:
+                continue
+            plan.texts[(condition_name, tag)] = texts
+            for spec in specs:
+                plan.jobs.extend(_jobs(spec, tag, wanted_papers, editions, requested))
+    if not plan.jobs:
+        raise UsageError("nothing to build: " + ("; ".join(plan.skipped) if plan.skipped else "no handout matches"))
+    return plan
+
+
+def _texts_for(store: CatalogStore, condition, tag: str, *, explicit: bool, fallback: bool, plan: Plan) -> Texts | None:
+    """A language's texts, or None (with a notice) when it is only begun and not asked for."""
+    if not explicit and tag != store.source_locale:
+        for name in (store.project.manifest.shared_catalog, condition.catalog):
+            catalog = store.read(tag, name, allow_empty=True)
+            if catalog.meta.status == "new":
+                plan.skipped.append(f"{condition.name}: {tag} is not translated yet (status: new in "
+                                    f"{catalog.path.name}); build it with --locale {tag} --fallback-english")
+                return None
+    return store.texts(condition, tag, allow_missing=fallback)
+
+
+def _jobs(spec: HandoutSpec, tag: str, papers: list[str], editions: Sequence[str],
+          requested: list[tuple[str, bool]]) -> list[Job]:
+    """The jobs of one handout: a name with ``-large-print`` asks for that edition only;
+    a plain name, or none, for the editions the command line chose."""
+    large_possible = KINDS[spec.kind].large_print and spec.large_print
+    names = [large for name, large in requested if name == spec.name]
+    standard = large = False
+    for is_large in names or [None]:
+        if is_large:
+            if not large_possible:
+                raise UsageError(f"{spec.name} has no large-print edition")
+            large = True
+            continue
+        standard = standard or "standard" in editions
+        if "large-print" in editions:
+            if large_possible:
+                large = True
+            elif names and "standard" not in editions:
+                raise UsageError(f"{spec.name} has no large-print edition")
     jobs = []
-    for locale in wanted_locales:
-        for handout in wanted_handouts:
-            for paper in wanted_papers:
-                if "standard" in editions:
-                    jobs.append(Job(locale, handout, paper))
-                if "large-print" in editions and handout in LARGE_PRINT_HANDOUTS:
-                    jobs.append(Job(locale, handout, paper, large_print=True))
+    for paper in papers:
+        if standard:
+            jobs.append(Job(spec.condition, tag, spec.name, paper))
+        if large:
+            jobs.append(Job(spec.condition, tag, spec.name, paper, large_print=True))
     return jobs
 
 
-def pdf_info(document: Document, catalog: Catalog, settings: Settings) -> PdfInfo:
-    return PdfInfo(
-        title=plain_text(document.title),
-        author=settings.clinic.name or "handouts",
-        subject=catalog.get("overview.title").text,
-        lang=catalog.locale,
-    )
-
-
-def render_job(job: Job, document: Document, catalog: Catalog, settings: Settings) -> bytes:
-    stack = stack_for(job.locale)
-    check_coverage(document, stack, settings.path)
-    info = pdf_info(document, catalog, settings)
-    where = Location(catalog.path)
-    if job.handout == "er-card":
-        pdf, tagger = render_card_sheet(document, stack, job.paper, info, where)
-    else:
-        pdf, tagger = render_pages(document, stack, job.paper, info, where, large_print=job.large_print)
-    return apply_structure(pdf, tagger, title=info.title)
-
-
 Progress = Callable[[int, int, Rendered], None]
+
+
+class Builder:
+    """Composes each handout once per language and renders it for every paper and edition."""
+
+    def __init__(self, project: Project, settings: Settings, *, fallback: bool = False, allow_draft: bool = False):
+        self.project = project
+        self.settings = settings
+        self.fallback = fallback
+        self.allow_draft = allow_draft
+        self.store = CatalogStore(project, placeholders(project))
+        self._composers: dict[str, Composer] = {}
+        self.composed: dict[tuple[str, str, str], Composed] = {}
+
+    def composer(self, condition: str) -> Composer:
+        if condition not in self._composers:
+            self._composers[condition] = Composer(self.project, self.settings, condition)
+        return self._composers[condition]
+
+    def compose(self, spec: HandoutSpec, texts: Texts) -> Composed:
+        key = (spec.condition, texts.locale, spec.name)
+        if key not in self.composed:
+            condition = self.project.manifest.conditions[spec.condition]
+            source = self.store.source_texts(condition)
+            stale = self.store.stale_keys(texts)
+            composed = self.composer(spec.condition).compose(
+                spec, texts, source, fallback=self.fallback, status=self.store.effective_status(texts), stale=stale)
+            if spec.safety_gate and not self.allow_draft:
+                check_gate(spec, texts, composed, stale)
+            self.composed[key] = composed
+        return self.composed[key]
+
+    def render(self, job: Job, texts: Texts) -> bytes:
+        from handouts.layout.fonts import check_coverage, stack_for
+        from handouts.layout.paper import PdfInfo, RenderRequest
+        from handouts.pdf.structure import apply_structure
+
+        spec = self.project.handout(job.condition, job.handout)
+        document = self.compose(spec, texts).document
+        stack = stack_for(job.locale)
+        check_coverage(document, stack, self.settings.path)
+        condition = self.project.manifest.conditions[job.condition]
+        title_key = condition.title_key
+        subject = texts.messages[title_key].text if title_key in texts.messages and texts.messages[title_key].text \
+            else self.store.source_texts(condition).get(title_key).text
+        info = PdfInfo(title=plain_text(document.title), author=self.settings.clinic.get("name") or "handouts",
+                       subject=subject, lang=job.locale)
+        request = RenderRequest(stack, job.paper, info, Location(texts.path), pages=spec.pages,
+                                large_print=job.large_print)
+        pdf, tagger = KINDS[spec.kind].render()(document, request)
+        return apply_structure(pdf, tagger, title=info.title)
+
+
+def check_gate(spec: HandoutSpec, texts: Texts, composed: Composed, stale: frozenset[str]) -> None:
+    """The safety gate: a handout marked so is printed only from current, complete texts."""
+    missing = sorted(composed.missing)
+    out_of_date = sorted(composed.keys & stale)
+    if not missing and not out_of_date:
+        return
+    named = [f"{k} (missing)" for k in missing[:3]] + [
+        f"{k} (line {texts.messages[k].where.line}, out of date)" for k in out_of_date[:3]
+    ]
+    raise CatalogError(
+        f"the {spec.name} is not built: {len(missing)} of its texts are missing and {len(out_of_date)} out of date "
+        f"({', '.join(named)}{', ...' if len(missing) + len(out_of_date) > len(named) else ''}); "
+        "update them (see `handouts check`), or build with --allow-draft",
+        Location(texts.path),
+    )
 
 
 def build(
@@ -149,117 +240,51 @@ def build(
     output: Path,
     *,
     settings: Settings | None = None,
+    conditions: Sequence[str] | None = None,
     locales: Sequence[str] | None = None,
     handouts: Sequence[str] | None = None,
     papers: Sequence[str] | None = None,
     editions: Sequence[str] = EDITIONS,
     progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
     fallback_english: bool = False,
     allow_draft: bool = False,
+    site: bool = True,
 ) -> list[tuple[Path, Rendered]]:
-    """Render every job, then write them all; returns what was written.
+    """Render every job, then write them all (and the site); returns what was written.
 
-    ``fallback_english``: a missing translation prints in English, marked [EN].
-    ``allow_draft``: build the ER card even where its texts are missing or stale."""
-    settings = settings or project.settings()
-    catalogs = load_catalogs(project.locales_dir, PLACEHOLDERS, allow_missing=fallback_english)
-    jobs = plan(catalogs, settings, locales, handouts, papers, editions)
-    composer = Composer(project.templates_dir, settings)
-    source = catalogs[SOURCE_LOCALE]
-    documents: dict[tuple[str, str], Document] = {}
+    ``fallback_english``: a missing translation prints in the source language, marked.
+    ``allow_draft``: build gated handouts even where their texts are missing or stale."""
+    settings = settings or Settings()
+    builder = Builder(project, settings, fallback=fallback_english, allow_draft=allow_draft)
+    plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
+                     papers=papers, editions=editions, fallback=fallback_english)
+    for line in plan.skipped:
+        if notice:
+            notice(line)
+    # Compose every document first: a gate or template error stops the build before any rendering.
+    for job in plan.jobs:
+        builder.compose(project.handout(job.condition, job.handout), plan.texts[(job.condition, job.locale)])
     rendered: list[Rendered] = []
-    gate = TranslationGate(project.locales_dir, source, composer)
-    for job in jobs:
-        if job.handout == "er-card" and not allow_draft:
-            gate.check_card(catalogs[job.locale])
-    for index, job in enumerate(jobs, start=1):
-        key = (job.locale, job.handout)
-        if key not in documents:
-            catalog = catalogs[job.locale]
-            documents[key] = composer.compose(
-                job.handout, catalog, source, fallback=fallback_english,
-                outdated=bool(gate.stale_keys(catalog) & gate.keys_of(job.handout, catalog)),
-                status=gate.effective_status(catalog),
-            )
+    for index, job in enumerate(plan.jobs, start=1):
         started = time.perf_counter()
-        pdf = render_job(job, documents[key], catalogs[job.locale], settings)
+        pdf = builder.render(job, plan.texts[(job.condition, job.locale)])
         result = Rendered(job, pdf, time.perf_counter() - started)
         rendered.append(result)
         if progress:
-            progress(index, len(jobs), result)
+            progress(index, len(plan.jobs), result)
     written = []
     for result in rendered:
         path = output / result.job.relative_path()
         write_atomically(path, result.pdf)
         written.append((path, result))
-    summaries = [summarise(c, source, project.locales_dir) for tag, c in sorted(catalogs.items()) if tag != SOURCE_LOCALE]
-    write_atomically(output / STATUS_PAGE, html_page(summaries).encode("utf-8"))
-    links: dict[str, dict[str, list[PdfLink]]] = {}
-    order = {paper: index for index, paper in enumerate(PAPER_SIZES)}
-    for result in sorted(rendered, key=lambda r: (r.job.large_print, order.get(r.job.paper, 9))):
-        job = result.job
-        label = f"site.{'large_print' if job.large_print else 'pdf'}_{job.paper}"
-        links.setdefault(job.locale, {}).setdefault(job.handout, []).append(
-            PdfLink(label, Path(job.relative_path().name), len(result.pdf)))
-    write_site(output, source, catalogs, documents, links)
+    if site:
+        from handouts.site import write_site
+        from handouts.status_report import html_page, summaries
+
+        write_atomically(output / STATUS_PAGE, html_page(summaries(builder.store)).encode("utf-8"))
+        write_site(project, output, builder, plan, rendered)
     return written
 
 
-class TranslationGate:
-    """The safety gate: an ER card is printed only from current, complete translations."""
-
-    def __init__(self, locales_dir: Path, source: Catalog, composer: Composer):
-        self.locales_dir = locales_dir
-        self.source = source
-        self.composer = composer
-        self._keys: dict[tuple[str, str], frozenset[str]] = {}
-        self._stale: dict[str, frozenset[str]] = {}
-
-    def keys_of(self, handout: str, catalog: Catalog) -> frozenset[str]:
-        """The catalog keys a handout prints (its sheet included)."""
-        cache = (handout, catalog.locale)
-        if cache not in self._keys:
-            document = self.composer.compose(handout, catalog, self.source, fallback=True)
-            self._keys[cache] = frozenset(span.key for span in iter_spans(document) if span.key)
-        return self._keys[cache]
-
-    def stale_keys(self, catalog: Catalog) -> frozenset[str]:
-        if catalog.locale == SOURCE_LOCALE:
-            return frozenset()
-        if catalog.locale not in self._stale:
-            state = load_state(self.locales_dir, catalog.locale)
-            self._stale[catalog.locale] = frozenset(
-                key for key, english in self.source.messages.items()
-                if (m := catalog.messages.get(key)) is not None and m.text and is_stale(state.get(key), english.text)
-            )
-        return self._stale[catalog.locale]
-
-    def effective_status(self, catalog: Catalog) -> str | None:
-        """"reviewed" only while every text is reviewed and current: a text edited after
-        review makes the printed status a draft again."""
-        if catalog.meta.status != "reviewed":
-            return None
-        state = load_state(self.locales_dir, catalog.locale)
-        for key, english in self.source.messages.items():
-            message = catalog.messages.get(key)
-            if message is None or not is_reviewed(state.get(key), message.text) or is_stale(state.get(key), english.text):
-                return "draft"
-        return None
-
-    def check_card(self, catalog: Catalog) -> None:
-        if catalog.locale == SOURCE_LOCALE:
-            return
-        keys = self.keys_of("er-card", catalog)
-        missing = sorted(k for k in keys if not (m := catalog.messages.get(k)) or not m.text)
-        stale = sorted(keys & self.stale_keys(catalog))
-        if not missing and not stale:
-            return
-        named = [f"{k} (missing)" for k in missing[:3]] + [
-            f"{k} (line {catalog.messages[k].where.line}, out of date)" for k in stale[:3]
-        ]
-        raise CatalogError(
-            f"the ER card is not built: {len(missing)} of its texts are missing and {len(stale)} out of date "
-            f"({', '.join(named)}{', ...' if len(missing) + len(stale) > len(named) else ''}); "
-            "update them (see `handouts check`), or build with --allow-draft",
-            Location(catalog.path),
-        )
+__all__ = ["build", "Builder", "Job", "Rendered", "make_plan", "EDITIONS", "HandoutsError"]

@@ -1,9 +1,10 @@
-"""Locale files -> typed, validated messages that remember their file and line.
+"""Catalog files -> typed, validated messages that remember their file and line.
 
-A locale file is YAML with two blocks: ``meta`` (who, what language, what status) and
-``messages`` (nested mappings of strings). Keys are flattened with dots
-(``er_card.front_heading``). English (``en.yaml``) is the source: every other locale
-must have exactly its keys and, per key, exactly its placeholders.
+A catalog file (``locales/<tag>/<catalog>.yaml``) is YAML with two blocks: ``meta`` (what
+language, who translated it, what status) and ``messages`` (nested mappings of strings).
+Keys are flattened with dots (``er_card.front_heading``). The source language's file of
+the same name is the source: a translation must have exactly its keys and, per key,
+exactly its placeholders.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from babel import Locale, UnknownLocaleError
 from handouts.errors import CatalogError, Location
 from handouts.yamlnodes import compose_file, construct, mapping_items
 
-SOURCE_LOCALE = "en"
 DIRECTIONS = ("ltr", "rtl")
 STATUSES = ("source", "new", "draft", "reviewed")
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
@@ -56,8 +56,8 @@ class LocaleMeta:
     """The ``meta`` block: identity and translation status of one locale file."""
 
     locale: str
-    name: str
-    direction: str
+    name: str | None  # the language's own name; by default from CLDR
+    direction: str | None  # "ltr" or "rtl"; by default from CLDR
     status: str
     translated_by: str | None
     translated_on: dt.date | None
@@ -70,14 +70,11 @@ class LocaleMeta:
     # Keys whose translation is rightly the same as the English (a name, a loanword).
     same_as_english: tuple[str, ...] = ()
 
-    @property
-    def is_rtl(self) -> bool:
-        return self.direction == "rtl"
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """All messages of one locale, keyed by dotted key."""
+    """All messages of one catalog file, keyed by dotted key."""
 
     path: Path
     meta: LocaleMeta
@@ -86,6 +83,11 @@ class Catalog:
     @property
     def locale(self) -> str:
         return self.meta.locale
+
+    @property
+    def name(self) -> str:
+        """The catalog's name (``shared``, or a condition's catalog)."""
+        return self.path.stem
 
     def get(self, key: str) -> Message:
         try:
@@ -194,19 +196,20 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
         Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise CatalogError(f"{locale!r} is not a known BCP 47 language tag", Location(path, get("locale")[1]), "meta.locale") from None
-    if locale != path.stem:
+    if locale != path.parent.name:
         raise CatalogError(
-            f"locale {locale!r} does not match the file name {path.name!r}", Location(path, get("locale")[1]), "meta.locale"
+            f"locale {locale!r} does not match the folder name {path.parent.name!r}", Location(path, get("locale")[1]),
+            "meta.locale",
         )
-    direction = text("direction")
-    if direction not in DIRECTIONS:
+    direction = text("direction", required=False)
+    if direction is not None and direction not in DIRECTIONS:
         raise CatalogError(f"must be one of {', '.join(DIRECTIONS)}", Location(path, get("direction")[1]), "meta.direction")
     status = text("status")
     if status not in STATUSES:
         raise CatalogError(f"must be one of {', '.join(STATUSES)}", Location(path, get("status")[1]), "meta.status")
     meta = LocaleMeta(
         locale=locale,
-        name=text("name") or locale,
+        name=text("name", required=False),
         direction=direction,
         status=status,
         translated_by=text("translated_by", required=False),
@@ -261,14 +264,15 @@ def read_catalog(path: Path, *, allow_empty: bool = False) -> Catalog:
 # --------------------------------------------------------------------------- checking
 
 
-def check_source(source: Catalog, known_placeholders: Iterable[str]) -> None:
-    """The English source may only use placeholders the pipeline knows how to fill."""
+def check_source(source: Catalog, known_placeholders: Iterable[str], *, dated: bool = False) -> None:
+    """The source may only use placeholders the pipeline knows how to fill; a ``dated``
+    catalog (a condition's) says when it was written and when its source was reviewed."""
     known = set(known_placeholders)
     if source.meta.status != "source":
-        raise CatalogError("the English file's status must be 'source'", Location(source.path), "meta.status")
-    for name in ("content_date", "source_reviewed"):
+        raise CatalogError("the source language's status must be 'source'", Location(source.path), "meta.status")
+    for name in ("content_date", "source_reviewed") if dated else ():
         if getattr(source.meta, name) is None:
-            raise CatalogError("the English source must give this date (YYYY-MM-DD)", Location(source.path), f"meta.{name}")
+            raise CatalogError("the source must give this date (YYYY-MM-DD)", Location(source.path), f"meta.{name}")
     for message in source.messages.values():
         unknown = sorted(message.placeholders - known)
         if unknown:
@@ -303,25 +307,6 @@ def check_translation(catalog: Catalog, source: Catalog, allow_missing: bool = F
         missing = sorted(source_message.placeholders - message.placeholders)
         if missing:
             raise CatalogError(f"placeholder {{{missing[0]}}} is missing", message.where, key)
-
-
-def load_catalogs(locales_dir: Path, known_placeholders: Iterable[str], allow_missing: bool = False
-                  ) -> dict[str, Catalog]:
-    """Read and check every ``*.yaml`` in ``locales_dir``; the source comes first."""
-    paths = sorted(locales_dir.glob("*.yaml"))
-    source_path = locales_dir / f"{SOURCE_LOCALE}.yaml"
-    if source_path not in paths:
-        raise CatalogError("the English source catalog is missing", Location(source_path))
-    source = read_catalog(source_path)
-    check_source(source, known_placeholders)
-    catalogs = {source.locale: source}
-    for path in paths:
-        if path == source_path:
-            continue
-        catalog = read_catalog(path, allow_empty=allow_missing)
-        check_translation(catalog, source, allow_missing)
-        catalogs[catalog.locale] = catalog
-    return catalogs
 
 
 def plural_category(tag: str, count: int) -> str:

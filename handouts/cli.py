@@ -14,24 +14,14 @@ from datetime import date
 from pathlib import Path
 
 from handouts import __version__
-from handouts.build import EDITIONS, Project, Rendered, build
-from handouts.catalog import SOURCE_LOCALE, load_catalogs
-from handouts.compose import HANDOUTS, PLACEHOLDERS
 from handouts.errors import HandoutsError, UsageError
-from handouts.formatting import language_name
-from handouts.checks import SEVERITIES
-from handouts.checks.runner import read_locales, run_checks, summarise
-from handouts.locale_files import mark_keys_current, new_locale, review
-from handouts.pdfcheck import check_pdf
-from handouts.po import export_po, import_po, po_language
-from handouts.status_report import text_table
-from handouts.settings import PAPER_SIZES
 
 EXAMPLES_BUILD = """\
 examples:
-  handouts build                          every handout, every locale, Letter and A4
-  handouts build --locale es --paper a4   Spanish only, A4 only
+  handouts build                              every handout, every condition and language, Letter and A4
+  handouts build --condition cgd --locale es --paper a4
   handouts build --handout er-card --settings clinic.yaml --output print/
+  handouts build --project ~/handouts-content  a project in another folder
 """
 
 
@@ -42,118 +32,150 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"handouts {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build_cmd = commands.add_parser(
-        "build", help="build PDFs into output/", epilog=EXAMPLES_BUILD,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    def command(name: str, help: str, epilog: str | None = None, project: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+        if project:
+            sub.add_argument("--project", "-p", type=Path, metavar="DIR",
+                             help="the project folder (default: the current folder, or the nearest one above it "
+                                  "with a project.yaml)")
+        return sub
+
+    def conditions(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--condition", "-c", action="append", metavar="NAME",
+                         help="only this condition (repeatable; default: all)")
+
+    def settings(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--settings", type=Path, metavar="FILE",
+                         help="clinic settings (default: handouts.yaml here, else in the project)")
+
+    build_cmd = command("build", "build PDFs and the download pages into output/", EXAMPLES_BUILD)
+    conditions(build_cmd)
     build_cmd.add_argument("--locale", "-l", action="append", metavar="TAG",
                            help="build only this locale (repeatable; default: all, or the settings' list)")
-    build_cmd.add_argument("--handout", action="append", choices=HANDOUTS, metavar="NAME",
-                           help=f"build only this handout (repeatable; one of {', '.join(HANDOUTS)})")
-    build_cmd.add_argument("--paper", action="append", choices=PAPER_SIZES,
+    build_cmd.add_argument("--handout", action="append", metavar="NAME",
+                           help="build only this handout (repeatable; e.g. er-card, overview-large-print)")
+    build_cmd.add_argument("--paper", action="append", choices=("letter", "a4"),
                            help="paper size (repeatable; default: the settings' list, else both)")
     build_cmd.add_argument("--output", "-o", type=Path, default=Path("output"), help="output folder (default: output)")
-    build_cmd.add_argument("--settings", type=Path, metavar="FILE",
-                           help="clinic settings file (default: handouts.yaml if present)")
+    settings(build_cmd)
     edition = build_cmd.add_mutually_exclusive_group()
-    edition.add_argument("--large-print", action="store_true",
-                         help="build only the large-print editions (18 pt; overview and checklist)")
+    edition.add_argument("--large-print", action="store_true", help="build only the large-print editions")
     edition.add_argument("--no-large-print", action="store_true", help="skip the large-print editions")
     build_cmd.add_argument("--fallback-english", action="store_true",
-                           help="print missing translations in English, marked [EN] (never on the ER card)")
+                           help="print missing translations in the source language, marked [EN] (never on a gated "
+                                "handout such as the ER card, unless --allow-draft)")
     build_cmd.add_argument("--allow-draft", action="store_true",
-                           help="build the ER card even where its translation is missing or out of date")
+                           help="build gated handouts (the ER card) even where their texts are missing or out of date")
+    build_cmd.add_argument("--no-site", action="store_true", help="write the PDFs only, not the download pages")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
-    check_cmd = commands.add_parser(
-        "check-pdf", help="check that PDFs are tagged, accessible documents (PDF/UA-1)",
-        epilog="examples:\n  handouts check-pdf output/es/er-card-a4.pdf\n  handouts check-pdf received/*.pdf",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    check_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check_pdf = command("check-pdf", "check that PDFs are tagged, accessible documents (PDF/UA-1)",
+                        "examples:\n  handouts check-pdf output/higm/es/er-card-a4.pdf\n  handouts check-pdf received/*.pdf",
+                        project=False)
+    check_pdf.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    check = commands.add_parser(
-        "check", help="check translations: missing, stale, placeholders, fit, fonts",
-        epilog="examples:\n  handouts check\n  handouts check --locale es --format json\n"
-               "exit status: 0 clean, 1 findings, 2 usage error",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    check = command("check", "check translations: missing, stale, placeholders, fit, fonts",
+                    "examples:\n  handouts check\n  handouts check --locale es --condition cgd --format json\n"
+                    "exit status: 0 clean, 1 findings, 2 usage error")
+    conditions(check)
     check.add_argument("--locale", "-l", action="append", metavar="TAG", help="check only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    settings(check)
 
-    commands.add_parser("status", help="print each locale's translation status")
+    status = command("status", "print each language's translation status, per catalog")
+    conditions(status)
+    status.add_argument("--locale", "-l", action="append", metavar="TAG")
 
-    export = commands.add_parser("export-po", help="write a PO file for a translation tool",
-                                 epilog="example:\n  handouts export-po --locale es  (writes es.po)",
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = command("export-po", "write PO files for a translation tool",
+                     "examples:\n  handouts export-po --locale es            po/<catalog>/es.po for every catalog\n"
+                     "  handouts export-po --locale es --condition cgd --output es-cgd.po")
     export.add_argument("--locale", "-l", required=True, metavar="TAG")
-    export.add_argument("--output", "-o", type=Path, help="PO file to write (default: TAG.po)")
+    export.add_argument("--catalog", metavar="NAME", help="only this catalog (shared, or a condition's)")
+    conditions(export)
+    export.add_argument("--output", "-o", type=Path, help="PO file to write (one catalog only; default: po/CATALOG/TAG.po)")
 
-    importer = commands.add_parser("import-po", help="write a PO file's translations into its locale file",
-                                   epilog="example:\n  handouts import-po es.po",
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    importer = command("import-po", "write a PO file's translations into its catalog file",
+                       "example:\n  handouts import-po po/higm/es.po")
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("--locale", "-l", metavar="TAG", help="the locale (default: the PO file's Language)")
+    importer.add_argument("--catalog", metavar="NAME", help="the catalog (default: the PO file's X-Handouts-Catalog)")
 
-    review = commands.add_parser("review", help="record a reviewer's sign-off for a locale or some keys",
-                                 epilog='example:\n  handouts review --locale es --by "Dr. Ana Ruiz"',
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    review = command("review", "record a reviewer's sign-off for a locale or some keys",
+                     'example:\n  handouts review --locale es --catalog higm --by "Dr. Ana Ruiz"')
     review.add_argument("--locale", "-l", required=True, metavar="TAG")
+    review.add_argument("--catalog", metavar="NAME", help="only this catalog (default: every catalog of the locale)")
     review.add_argument("--by", required=True, metavar="NAME")
     review.add_argument("--keys", nargs="+", metavar="KEY", help="only these keys (default: all)")
     review.add_argument("--date", type=date.fromisoformat, default=None, help="review date (default: today)")
 
-    current = commands.add_parser("mark-current", help="record that translations match today's English text",
-                                  epilog="example:\n  handouts mark-current --locale es --keys signs.fever",
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    current = command("mark-current", "record that translations match today's source text",
+                      "example:\n  handouts mark-current --locale es --catalog higm --keys signs.fever")
     current.add_argument("--locale", "-l", required=True, metavar="TAG")
+    current.add_argument("--catalog", metavar="NAME", help="only this catalog (default: every catalog of the locale)")
     current.add_argument("--keys", nargs="+", metavar="KEY", help="only these keys (default: every translated key)")
 
-    scaffold = commands.add_parser("new-locale", help="create locales/TAG.yaml with every key to translate",
-                                   epilog="example:\n  handouts new-locale de",
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    scaffold = command("new-locale", "create locales/TAG/ with every text to translate",
+                       "example:\n  handouts new-locale de\n  handouts new-locale de --condition cgd")
     scaffold.add_argument("tag", metavar="TAG")
+    conditions(scaffold)
 
-    serve = commands.add_parser("serve", help="preview the download pages on this computer",
-                                epilog="example:\n  handouts serve --port 8000   then open http://127.0.0.1:8000/",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve = command("serve", "preview the download pages on this computer",
+                    "example:\n  handouts serve --port 8000   then open http://127.0.0.1:8000/", project=False)
     serve.add_argument("--output", "-o", type=Path, default=Path("output"), help="the built folder (default: output)")
     serve.add_argument("--port", type=int, default=8000)
 
-    list_cmd = commands.add_parser("list", help="list locales, handouts and paper sizes that can be built")
-    list_cmd.add_argument("--settings", type=Path, metavar="FILE", help=argparse.SUPPRESS)
+    list_cmd = command("list", "list conditions, handouts, locales and paper sizes")
+    conditions(list_cmd)
+
+    init = command("init", "write a starter project (one condition, one handout, English) into DIR",
+                   "example:\n  handouts init my-handouts && cd my-handouts && handouts build", project=False)
+    init.add_argument("directory", type=Path, metavar="DIR")
     return parser
 
 
+def _project(args: argparse.Namespace):
+    from handouts.project import Project
+
+    return Project.load(args.project) if getattr(args, "project", None) else Project.find()
+
+
+def _settings(args: argparse.Namespace, project):
+    from handouts.settings import find_settings
+
+    return find_settings(project.root, getattr(args, "settings", None), project.manifest)
+
+
 def _progress(quiet: bool):
-    def report(index: int, total: int, result: Rendered) -> None:
+    def report(index: int, total: int, result) -> None:
         if quiet:
             return
         job = result.job
         width = len(str(total))
-        print(
-            f"[{index:>{width}}/{total}] {job.relative_path()}  {len(result.pdf) / 1024:.0f} KB  "
-            f"{result.seconds * 1000:.0f} ms",
-            file=sys.stderr,
-        )
+        print(f"[{index:>{width}}/{total}] {job.relative_path()}  {len(result.pdf) / 1024:.0f} KB  "
+              f"{result.seconds * 1000:.0f} ms", file=sys.stderr)
 
     return report
 
 
 def run_build(args: argparse.Namespace) -> int:
-    project = Project.find()
-    settings = project.settings(args.settings)
+    from handouts.build import EDITIONS, build
+
+    project = _project(args)
+    settings = _settings(args, project)
     written = build(
         project,
         args.output,
         settings=settings,
+        conditions=args.condition,
         locales=args.locale,
         handouts=args.handout,
         papers=args.paper,
         editions=("large-print",) if args.large_print else ("standard",) if args.no_large_print else EDITIONS,
         progress=_progress(args.quiet),
+        notice=None if args.quiet else (lambda line: print(f"handouts: note: {line}", file=sys.stderr)),
         fallback_english=args.fallback_english,
         allow_draft=args.allow_draft,
+        site=not args.no_site,
     )
     if not args.quiet:
         total = sum(len(result.pdf) for _, result in written)
@@ -162,43 +184,86 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    project = Project.find()
-    catalogs = load_catalogs(project.locales_dir, PLACEHOLDERS)
-    print("Locales:")
-    for tag, catalog in sorted(catalogs.items(), key=lambda item: (item[0] != SOURCE_LOCALE, item[0])):
-        meta = catalog.meta
-        status = meta.status
-        if meta.status == "reviewed":
-            status += f" by {meta.reviewed_by}, {meta.reviewed_on}"
-        elif meta.status == "draft":
-            status += f" ({meta.translated_on}), not yet reviewed"
-        print(f"  {tag:<8} {language_name(tag):<14} {language_name(tag, 'en'):<12} {meta.direction}  {status}")
-    print("Handouts:")
-    for handout in HANDOUTS:
-        print(f"  {handout}")
+    from handouts.formatting import language_name
+    from handouts.kinds import KINDS
+    from handouts.settings import PAPER_SIZES
+    from handouts.compose import placeholders
+    from handouts.texts import CatalogStore
+
+    project = _project(args)
+    store = CatalogStore(project, placeholders(project))
+    for name in args.condition or project.manifest.conditions:
+        condition = project.manifest.condition(name)
+        title = store.source(condition.catalog).messages.get(condition.title_key)
+        print(f"{name}: {title.text if title else name}")
+        print("  handouts:")
+        for spec in condition.handouts.values():
+            extras = [f"{spec.pages} page{'s' if spec.pages != 1 else ''}"] if spec.pages else []
+            if spec.large_print:
+                extras.append("large print")
+            if spec.safety_gate:
+                extras.append("safety gate")
+            print(f"    {spec.name:<16} {KINDS[spec.kind].name:<12} {', '.join(extras)}")
+        print("  locales:")
+        for tag in store.locales(condition):
+            statuses = []
+            for catalog in (project.manifest.shared_catalog, condition.catalog):
+                try:
+                    meta = store.read(tag, catalog, allow_empty=True).meta
+                    statuses.append(meta.status + (f" by {meta.reviewed_by}" if meta.status == "reviewed" else ""))
+                except HandoutsError as error:
+                    statuses.append(f"unreadable ({error.message})")
+            status = statuses[1] if statuses[0] == statuses[1] or statuses[0] == "source" else " / ".join(statuses)
+            print(f"    {tag:<8} {language_name(tag):<16} {language_name(tag, 'en'):<22} {status}")
     print(f"Paper sizes: {', '.join(PAPER_SIZES)}")
     return 0
 
 
-def _catalog(project: Project, tag: str):
-    source, catalogs = read_locales(project.locales_dir, [tag])
-    if tag == SOURCE_LOCALE:
-        raise UsageError("the English source is not translated; give a translation's locale")
-    if tag not in catalogs:
-        raise UsageError(f"no locale file locales/{tag}.yaml (see `handouts list`)")
-    catalog = catalogs[tag]
-    if isinstance(catalog, HandoutsError):
-        raise catalog
-    return catalog, source
+def _catalog_names(project, args: argparse.Namespace, tag: str) -> list[str]:
+    """The catalogs a translator command acts on: --catalog, the --condition's, or all."""
+    from handouts.checks.runner import catalogs_of
+
+    if getattr(args, "catalog", None):
+        if args.catalog not in project.catalog_names():
+            raise UsageError(f"unknown catalog {args.catalog!r} (this project has: {', '.join(project.catalog_names())})")
+        return [args.catalog]
+    names = catalogs_of(project, getattr(args, "condition", None))
+    return [n for n in names if project.catalog_path(tag, n).is_file()]
+
+
+def _translation(project, store, tag: str, name: str):
+    if tag == project.source_locale:
+        raise UsageError("the source language is not translated; give a translation's locale")
+    if tag not in project.locale_tags() or not store.has(tag, name):
+        raise UsageError(f"no catalog {project.catalog_path(tag, name).relative_to(project.root)} "
+                         "(see `handouts list`, or `handouts new-locale`)")
+    return store.read(tag, name, allow_empty=True), store.source(name)
+
+
+def _store(project):
+    from handouts.compose import placeholders
+    from handouts.texts import CatalogStore
+
+    return CatalogStore(project, placeholders(project))
 
 
 def run_check(args: argparse.Namespace) -> int:
-    project = Project.find()
-    known = {p.stem for p in project.locales_dir.glob("*.yaml")}
+    from handouts.checks import SEVERITIES
+    from handouts.checks.runner import run_checks
+    from handouts.status_report import text_table
+
+    project = _project(args)
+    known = set(project.locale_tags())
     for tag in args.locale or []:
         if tag not in known:
             raise UsageError(f"unknown locale {tag!r} (available: {', '.join(sorted(known))})")
-    findings, summaries = run_checks(project.locales_dir, project.templates_dir, project.settings(), args.locale)
+    for name in args.condition or []:
+        project.manifest.condition(name)
+    store = _store(project)
+    quiet = args.format == "json" or not sys.stderr.isatty()
+    findings, summaries = run_checks(
+        project, _settings(args, project), store, locales=args.locale, conditions=args.condition,
+        progress=None if quiet else (lambda tag: print(f"checking {tag}...", file=sys.stderr)))
     if args.format == "json":
         print(json.dumps({"findings": [f.as_dict() for f in findings],
                           "summary": [vars(s) | {"complete": round(s.complete, 1)} for s in summaries]},
@@ -217,53 +282,105 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    project = Project.find()
-    source, catalogs = read_locales(project.locales_dir)
-    summaries = [summarise(c, source, project.locales_dir) for c in catalogs.values() if not isinstance(c, HandoutsError)]
-    print(text_table(summaries))
+    from handouts.status_report import summaries, text_table
+
+    project = _project(args)
+    for name in args.condition or []:
+        project.manifest.condition(name)
+    print(text_table(summaries(_store(project), args.locale, args.condition)))
     return 0
 
 
 def run_export_po(args: argparse.Namespace) -> int:
-    project = Project.find()
-    catalog, source = _catalog(project, args.locale)
-    out = args.output or Path(f"{args.locale}.po")
-    count = export_po(catalog, source, project.locales_dir, out)
-    print(f"wrote {out} ({count} entries)")
+    from handouts.compose import where_printed
+    from handouts.po import export_po
+    from handouts.settings import Settings
+
+    project = _project(args)
+    store = _store(project)
+    names = _catalog_names(project, args, args.locale)
+    if args.output and len(names) != 1:
+        raise UsageError("--output writes one PO file: give --catalog NAME (or one --condition)")
+    if not names:
+        raise UsageError(f"no catalog of {args.locale!r} to export (see `handouts list`)")
+    for name in names:
+        catalog, source = _translation(project, store, args.locale, name)
+        out = args.output or Path("po") / name / f"{args.locale}.po"
+        count = export_po(catalog, source, project.state_path(args.locale, name), out,
+                          where_printed(project, Settings(), store, name))
+        print(f"wrote {out} ({count} entries)")
     return 0
 
 
 def run_import_po(args: argparse.Namespace) -> int:
-    project = Project.find()
-    tag = args.locale or po_language(args.file)
-    catalog, source = _catalog(project, tag)
-    changed, current = import_po(args.file, catalog, source, project.locales_dir)
-    print(f"{catalog.path.name}: {changed} texts changed, {current} marked current with the English text")
+    from handouts.po import import_po, po_header
+
+    project = _project(args)
+    store = _store(project)
+    header = po_header(args.file)
+    tag = args.locale or header.language
+    if tag is None:
+        raise UsageError(f"{args.file}: the PO file has no Language header; give --locale")
+    name = args.catalog or header.catalog or (args.file.parent.name if args.file.parent.name in project.catalog_names()
+                                               else None)
+    if name is None and header.contexts:  # a tool dropped our header: the keys tell
+        matches = [n for n in project.catalog_names() if header.contexts <= set(store.source(n).messages)]
+        name = matches[0] if len(matches) == 1 else None
+    if name is None:
+        raise UsageError(f"{args.file}: which catalog is it? give --catalog ({', '.join(project.catalog_names())})")
+    catalog, source = _translation(project, store, tag, name)
+    changed, current = import_po(args.file, catalog, source, project.state_path(tag, name))
+    print(f"{catalog.path.relative_to(project.root)}: {changed} texts changed, {current} marked current "
+          "with the source text")
     return 0
 
 
 def run_review(args: argparse.Namespace) -> int:
-    project = Project.find()
-    catalog, source = _catalog(project, args.locale)
-    count, complete = review(project.locales_dir, catalog, source, args.by, args.date or date.today(), args.keys)
-    print(f"{catalog.path.name}: {count} texts reviewed by {args.by}"
-          + ("; the whole locale is now reviewed" if complete else ""))
+    from handouts.locale_files import review
+
+    project = _project(args)
+    store = _store(project)
+    for name in _catalog_names(project, args, args.locale):
+        catalog, source = _translation(project, store, args.locale, name)
+        keys = [k for k in args.keys if k in source.messages] if args.keys else None
+        if args.keys and not keys:
+            continue
+        count, complete = review(project.state_path(args.locale, name), catalog, source, args.by,
+                                 args.date or date.today(), keys)
+        print(f"{catalog.path.relative_to(project.root)}: {count} texts reviewed by {args.by}"
+              + ("; the whole catalog is now reviewed" if complete else ""))
     return 0
 
 
 def run_mark_current(args: argparse.Namespace) -> int:
-    project = Project.find()
-    catalog, source = _catalog(project, args.locale)
-    count = mark_keys_current(project.locales_dir, catalog, source, args.keys)
-    print(f"{catalog.path.name}: {count} texts marked current with the English text")
+    from handouts.locale_files import mark_keys_current
+
+    project = _project(args)
+    store = _store(project)
+    for name in _catalog_names(project, args, args.locale):
+        catalog, source = _translation(project, store, args.locale, name)
+        keys = [k for k in args.keys if k in source.messages] if args.keys else None
+        if args.keys and not keys:
+            continue
+        count = mark_keys_current(project.state_path(args.locale, name), catalog, source, keys)
+        print(f"{catalog.path.relative_to(project.root)}: {count} texts marked current with the source text")
     return 0
 
 
 def run_new_locale(args: argparse.Namespace) -> int:
-    project = Project.find()
-    source, _ = read_locales(project.locales_dir, ["-"])
-    path = new_locale(project.locales_dir, source, args.tag)
-    print(f"created {path}: translate it in a text editor, or with `handouts export-po --locale {args.tag}`")
+    from handouts.checks.runner import catalogs_of
+    from handouts.locale_files import new_locale
+
+    project = _project(args)
+    store = _store(project)
+    for name in catalogs_of(project, args.condition):
+        path = project.catalog_path(args.tag, name)
+        if path.exists():
+            print(f"{path.relative_to(project.root)} exists: left as it is")
+            continue
+        new_locale(path, project.state_path(args.tag, name), store.source(name), args.tag)
+        print(f"created {path.relative_to(project.root)}")
+    print(f"translate them in a text editor, or with `handouts export-po --locale {args.tag}`")
     return 0
 
 
@@ -281,6 +398,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check_pdf(args: argparse.Namespace) -> int:
+    from handouts.pdfcheck import check_pdf
+
     failed = 0
     for path in args.files:
         if not path.is_file():
@@ -297,22 +416,27 @@ def run_check_pdf(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    from handouts.starter import write_starter
+
+    written = write_starter(args.directory)
+    print(f"wrote a starter project in {args.directory}/ ({len(written)} files): "
+          f"cd {args.directory} && handouts build")
+    return 0
+
+
+COMMANDS = {
+    "build": run_build, "list": run_list, "check-pdf": run_check_pdf, "check": run_check, "status": run_status,
+    "export-po": run_export_po, "import-po": run_import_po, "review": run_review, "mark-current": run_mark_current,
+    "new-locale": run_new_locale, "serve": run_serve, "init": run_init,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "build":
-            return run_build(args)
-        if args.command == "list":
-            return run_list(args)
-        commands = {
-            "check-pdf": run_check_pdf, "check": run_check, "status": run_status, "export-po": run_export_po,
-            "import-po": run_import_po, "review": run_review, "mark-current": run_mark_current,
-            "new-locale": run_new_locale, "serve": run_serve,
-        }
-        if args.command in commands:
-            return commands[args.command](args)
-        parser.error(f"unknown command {args.command}")
+        return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"handouts: error: {exc}", file=sys.stderr)
         return 2
@@ -328,7 +452,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"handouts: internal error: {type(exc).__name__}: {exc} (set HANDOUTS_DEBUG=1 for details)",
               file=sys.stderr)
         return 3
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

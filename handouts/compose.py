@@ -1,23 +1,27 @@
-"""Catalog + template + clinic settings -> semantic document, for one handout and locale."""
+"""Catalog texts + template + clinic settings -> semantic document, for one handout.
+
+Each document is rendered once: the translator records the keys the template asks for,
+and the blocks that depend on them (``when="outdated"``, ``when="fallback"``) are kept
+or dropped when the XML is parsed.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from handouts.catalog import Catalog
-from handouts.docxml import parse_document
 from handouts.document import Document
+from handouts.docxml import parse_document
 from handouts.formatting import format_date, format_fever_threshold, language_name
-from handouts.settings import Settings
-from handouts.templating import LATE_PLACEHOLDERS, make_environment, render_template, translator
+from handouts.project import HandoutSpec, Project
+from handouts.settings import ParameterValue, Settings, Temperature
+from handouts.templating import LATE_PLACEHOLDERS, Translator, make_environment, render_template
+from handouts.texts import Texts
 
-HANDOUTS = ("er-card", "checklist", "overview")
-
-# Every placeholder a catalog text may use. The pipeline fills each one.
-PLACEHOLDERS = (
-    "fever",
+# Placeholders the engine fills in every text, besides the project's parameters.
+ENGINE_PLACEHOLDERS = (
     "source_reviewed",
     "content_date",
     "translator",
@@ -28,11 +32,22 @@ PLACEHOLDERS = (
 )
 
 
-def placeholder_values(catalog: Catalog, source: Catalog, settings: Settings) -> dict[str, str]:
+def placeholders(project: Project) -> tuple[str, ...]:
+    """Every placeholder a catalog text of this project may use."""
+    return (*ENGINE_PLACEHOLDERS, *project.manifest.parameters)
+
+
+def format_parameter(value: ParameterValue, tag: str) -> str:
+    if isinstance(value.value, Temperature):
+        return format_fever_threshold(value.value.celsius, value.value.fahrenheit, tag)
+    return value.value
+
+
+def placeholder_values(texts: Texts, source: Texts, parameters: Mapping[str, ParameterValue]) -> dict[str, str]:
     """Locale-formatted values for the placeholders (all but the per-page ones)."""
-    tag = catalog.locale
-    meta = catalog.meta
-    values = {"fever": format_fever_threshold(settings.fever.celsius, settings.fever.fahrenheit, tag)}
+    tag = texts.locale
+    meta = texts.meta
+    values = {name: format_parameter(value, tag) for name, value in parameters.items()}
     for name, date in (
         ("source_reviewed", source.meta.source_reviewed),
         ("content_date", source.meta.content_date),
@@ -48,11 +63,6 @@ def placeholder_values(catalog: Catalog, source: Catalog, settings: Settings) ->
     return values
 
 
-def status_key(catalog: Catalog) -> str:
-    status = "draft" if catalog.meta.status == "new" else catalog.meta.status
-    return f"common.status_{status}"
-
-
 def isolate(value: str) -> str:
     """Wrap a number or address in Unicode isolates (LRI ... PDI), so that inside
     right-to-left text "+1 555 010 0100" stays one left-to-right piece."""
@@ -64,34 +74,72 @@ def phone_uri(number: str) -> str:
     return re.sub(r"[^0-9+]", "", number.split("ext")[0].split("x")[0])
 
 
-@dataclass
+@dataclass(frozen=True)
+class Composed:
+    """A handout's document and what it printed: the keys used, the keys shown from the
+    source language because their translation is missing."""
+
+    document: Document
+    keys: frozenset[str]
+    missing: frozenset[str]
+
+
 class Composer:
-    """Renders handout templates into documents; one per build, reused across locales."""
+    """Renders one condition's handout templates into documents."""
 
-    templates_dir: Path
-    settings: Settings
-
-    def __post_init__(self) -> None:
-        self.env = make_environment(self.templates_dir)
+    def __init__(self, project: Project, settings: Settings, condition: str):
+        self.project = project
+        self.settings = settings
+        self.condition = project.manifest.condition(condition)
+        self.parameters = settings.parameter_values(project.manifest, condition)
+        self.clinic = settings.clinic_values(project.manifest)
+        self.env = make_environment(project.templates_dir)
         self.env.filters["phone_uri"] = phone_uri
         self.env.filters["isolate"] = isolate
 
-    def compose(self, handout: str, catalog: Catalog, source: Catalog, *, fallback: bool = False,
-                status: str | None = None, outdated: bool = False) -> Document:
-        """The handout's document; with ``fallback``, English stands in (marked) for
-        missing translations. ``status`` overrides the status line's key suffix."""
-        name = f"{handout}.xml.j2"
-        values = placeholder_values(catalog, source, self.settings)
-        context = {
-            "t": translator(catalog, values, source if fallback else None,
-                            placeholder_values(source, source, self.settings)),
-            "clinic": self.settings.clinic,
-            "status_key": f"common.status_{status}" if status else status_key(catalog),
-            "language_name": language_name(catalog.locale),
-            "outdated": outdated,
-            "fallback_used": fallback and any(
-                not (m := catalog.messages.get(key)) or not m.text for key in source.messages
-            ),
+    def compose(self, spec: HandoutSpec, texts: Texts, source: Texts, *, fallback: bool = False,
+                status: str | None = None, stale: frozenset[str] = frozenset()) -> Composed:
+        """The handout's document. With ``fallback``, the source text stands in (marked) for
+        missing translations. ``status`` is printed ("source", "draft", "reviewed")."""
+        values = placeholder_values(texts, source, self.parameters)
+        t = Translator(texts, values, source if fallback else None,
+                       placeholder_values(source, source, self.parameters) if fallback else None)
+        context: dict[str, Any] = {
+            "t": t,
+            "clinic": self.clinic,
+            "params": {name: format_parameter(v, texts.locale) for name, v in self.parameters.items()}
+            | {f"{name}_is_set": v.is_set for name, v in self.parameters.items()},
+            "status": status or texts.status,
+            "language_name": language_name(texts.locale),
+            "locale": texts.locale,
+            "direction": texts.direction,
         }
-        xml = render_template(self.env, self.templates_dir, name, context)
-        return parse_document(xml, catalog, self.templates_dir / name, source if fallback else None)
+        xml = render_template(self.env, self.project.templates_dir, spec.template, context)
+        keys = frozenset(t.used)
+        messages = {**source.messages, **{k: m for k, m in texts.messages.items() if m.text}}
+        document = parse_document(
+            xml, messages, self.project.templates_dir / spec.template, lang=texts.locale,
+            direction=texts.direction, handout=spec.name,
+            conditions={"outdated": bool(keys & stale), "fallback": bool(t.missing)},
+        )
+        return Composed(document, keys, frozenset(t.missing))
+
+
+def where_printed(project: Project, settings: Settings, store, catalog: str) -> dict[str, list[str]]:
+    """For each key of a catalog, the handouts that print it (from one rendering of each
+    source document): translators see where a text goes and how much room it has."""
+    from handouts.kinds import KINDS
+
+    out: dict[str, list[str]] = {}
+    for condition in project.manifest.conditions.values():
+        if catalog not in (condition.catalog, project.manifest.shared_catalog):
+            continue
+        source = store.source_texts(condition)
+        composer = Composer(project, settings, condition.name)
+        for spec in condition.handouts.values():
+            keys = composer.compose(spec, source, source).keys
+            budget = f", {spec.pages} page{'s' if spec.pages != 1 else ''}" if spec.pages else ""
+            label = f"{spec.label} ({KINDS[spec.kind].summary}{budget})"
+            for key in keys:
+                out.setdefault(key, []).append(label)
+    return out

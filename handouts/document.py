@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from handouts.errors import Location
 
@@ -51,6 +51,7 @@ class Paragraph:
 class ListItem:
     role: ClassVar[str] = "list-item"
     content: Inline
+    icon: str | None = None  # a pictogram beside the item (decorative: the words say the same)
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,15 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Field:
-    """A labelled line to fill in by hand, or pre-filled from clinic settings."""
+    """A labelled line (or ``lines`` lines) to fill in by hand, or pre-filled from settings.
+
+    ``name`` identifies it as a form field that can be typed into."""
 
     role: ClassVar[str] = "field"
     label: Inline
     value: Inline = ()
+    name: str | None = None
+    lines: int = 1
 
 
 @dataclass(frozen=True)
@@ -90,14 +95,29 @@ class Figure:
 
 @dataclass(frozen=True)
 class Callout:
-    """A boxed group of blocks; ``warning`` must stay a warning in black and white."""
+    """A boxed group of blocks; ``warning`` must stay a warning in black and white;
+    ``plan`` holds the family's own plan (fill-in fields)."""
 
     role: ClassVar[str] = "callout"
-    kind: Literal["warning", "info"]
+    kind: Literal["warning", "info", "plan"]
     blocks: tuple["Block", ...]
 
 
-Block = Union[Heading, Paragraph, ListBlock, Field, FieldRow, Figure, Callout]
+@dataclass(frozen=True)
+class Term:
+    name: Inline
+    definition: Inline
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Words to know: each term with its plain-language meaning."""
+
+    role: ClassVar[str] = "terms"
+    items: tuple[Term, ...]
+
+
+Block = Union[Heading, Paragraph, ListBlock, Field, FieldRow, Figure, Callout, Terms]
 
 
 @dataclass(frozen=True)
@@ -143,12 +163,74 @@ class Document:
         raise KeyError(name)
 
 
+class DocumentVisitor:
+    """One method per kind of block (``visit_heading``, ``visit_list``...). Layout, tagging,
+    HTML and checks each subclass it; a block with no method is an error, never skipped."""
+
+    METHODS: ClassVar[dict[type, str]] = {
+        Heading: "visit_heading", Paragraph: "visit_paragraph", ListBlock: "visit_list", Field: "visit_field",
+        FieldRow: "visit_field_row", Figure: "visit_figure", Callout: "visit_callout", Terms: "visit_terms",
+    }
+
+    def visit(self, block: Block) -> Any:
+        name = self.METHODS.get(type(block))
+        if name is None:
+            raise TypeError(f"{type(self).__name__}: unknown block {type(block).__name__}")
+        return getattr(self, name)(block)
+
+    def _missing(self, block: Block) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} cannot handle a {type(block).__name__}")
+
+    visit_heading = visit_paragraph = visit_list = visit_field = visit_field_row = _missing
+    visit_figure = visit_callout = visit_terms = _missing
+
+
+class _Spans(DocumentVisitor):
+    """Every span of a block, in reading order."""
+
+    def visit_heading(self, block: Heading) -> Iterator[Span]:
+        yield from block.content
+
+    visit_paragraph = visit_heading
+
+    def visit_list(self, block: ListBlock) -> Iterator[Span]:
+        for item in block.items:
+            yield from item.content
+
+    def visit_field(self, block: Field) -> Iterator[Span]:
+        yield from block.label
+        yield from block.value
+
+    def visit_field_row(self, block: FieldRow) -> Iterator[Span]:
+        for f in block.fields:
+            yield from self.visit_field(f)
+
+    def visit_figure(self, block: Figure) -> Iterator[Span]:
+        yield from block.alt
+
+    def visit_callout(self, block: Callout) -> Iterator[Span]:
+        for child in block.blocks:
+            yield from self.visit(child)
+
+    def visit_terms(self, block: Terms) -> Iterator[Span]:
+        for term in block.items:
+            yield from term.name
+            yield from term.definition
+
+
+_SPANS = _Spans()
+
+
 def iter_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
     """Every block, depth first, in reading order."""
     for block in blocks:
         yield block
         if isinstance(block, Callout):
             yield from iter_blocks(block.blocks)
+
+
+def block_spans(block: Block) -> Iterator[Span]:
+    return _SPANS.visit(block)
 
 
 def iter_spans(document: Document) -> Iterator[Span]:
@@ -158,18 +240,5 @@ def iter_spans(document: Document) -> Iterator[Span]:
 
 
 def iter_section_spans(section: Section) -> Iterator[Span]:
-    for block in iter_blocks(section.blocks):
-        if isinstance(block, (Heading, Paragraph)):
-            yield from block.content
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from item.content
-        elif isinstance(block, Field):
-            yield from block.label
-            yield from block.value
-        elif isinstance(block, FieldRow):
-            for f in block.fields:
-                yield from f.label
-                yield from f.value
-        elif isinstance(block, Figure):
-            yield from block.alt
+    for block in section.blocks:
+        yield from _SPANS.visit(block)

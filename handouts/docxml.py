@@ -1,8 +1,10 @@
 """The small XML vocabulary templates write, parsed into the semantic document.
 
 Block elements: ``section``, ``notice``, ``h1``-``h3``, ``p``, ``list``/``item``,
-``callout``, ``field``/``label``/``value``, ``field-row``, ``figure``.
+``callout``, ``field``/``label``/``value``, ``field-row``, ``figure``, ``terms``/``term``.
 Inline elements: ``t`` (catalog text), ``span`` (another language), ``link``, ``strong``.
+Any block may carry ``when="outdated"`` or ``when="fallback"``: it is kept only when the
+build says so (known after the template has run, so each document is rendered once).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from handouts.catalog import Catalog
+from collections.abc import Mapping
+
 from handouts.document import (
     Block,
     Callout,
@@ -26,18 +29,26 @@ from handouts.document import (
     Paragraph,
     Section,
     Span,
+    Term,
+    Terms,
 )
 from handouts.errors import Location, TemplateError
 
 _SPACE = re.compile(r"\s+")
 PARAGRAPH_STYLES = ("body", "lead", "small", "action")
+CALLOUT_KINDS = ("warning", "info", "plan")
+NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class _Parser:
-    def __init__(self, catalog: Catalog, template: Path, fallback: Catalog | None = None):
-        self.catalog = catalog
+    def __init__(self, messages: Mapping, template: Path, conditions: Mapping[str, bool], lang: str, direction: str,
+                 handout: str):
+        self.messages = messages  # key -> Message, to remember where each text is written
         self.template = template
-        self.fallback = fallback
+        self.conditions = conditions
+        self.lang = lang
+        self.direction = direction
+        self.handout = handout
 
     def fail(self, message: str) -> TemplateError:
         return TemplateError(message, Location(self.template))
@@ -54,7 +65,7 @@ class _Parser:
     ) -> None:
         where = None
         if key:
-            message = self.catalog.messages.get(key) or (self.fallback.messages.get(key) if self.fallback else None)
+            message = self.messages.get(key)
             where = message.where if message else None
         if element.text:
             spans.append(Span(element.text, key, where, lang, href, strong))
@@ -82,8 +93,17 @@ class _Parser:
         for child in element:
             if child.tail and child.tail.strip():
                 raise self.fail(f"text directly inside <{element.tag}>: wrap it in <p>")
-            out.append(self.block(child))
+            if self.kept(child):
+                out.append(self.block(child))
         return tuple(out)
+
+    def kept(self, element: ET.Element) -> bool:
+        when = element.get("when")
+        if when is None:
+            return True
+        if when not in self.conditions:
+            raise self.fail(f"unknown when={when!r} (known: {', '.join(sorted(self.conditions))})")
+        return self.conditions[when]
 
     def block(self, element: ET.Element) -> Block:
         tag = element.tag
@@ -102,13 +122,22 @@ class _Parser:
             for child in element:
                 if child.tag != "item":
                     raise self.fail("a <list> holds only <item> elements")
-                items.append(ListItem(self.nonempty(child)))
+                if self.kept(child):
+                    items.append(ListItem(self.nonempty(child), child.get("icon")))
             return ListBlock(tuple(items), kind)  # type: ignore[arg-type]
         if tag == "callout":
             kind = element.get("kind", "info")
-            if kind not in ("warning", "info"):
-                raise self.fail(f"unknown callout kind {kind!r}")
+            if kind not in CALLOUT_KINDS:
+                raise self.fail(f"unknown callout kind {kind!r} (known: {', '.join(CALLOUT_KINDS)})")
             return Callout(kind, self.blocks(element))  # type: ignore[arg-type]
+        if tag == "terms":
+            terms = []
+            for child in element:
+                name, definition = child.find("name"), child.find("definition")
+                if child.tag != "term" or name is None or definition is None:
+                    raise self.fail("<terms> holds <term> elements, each with a <name> and a <definition>")
+                terms.append(Term(self.nonempty(name), self.nonempty(definition)))
+            return Terms(tuple(terms))
         if tag == "field":
             return self.field(element)
         if tag == "field-row":
@@ -127,7 +156,13 @@ class _Parser:
         if label is None:
             raise self.fail("a <field> needs a <label>")
         value = element.find("value")
-        return Field(self.nonempty(label), self.inline(value) if value is not None else ())
+        name = element.get("name")
+        if name is not None and not NAME_RE.fullmatch(name):
+            raise self.fail(f"field name {name!r}: use lower-case letters, digits and _")
+        lines = element.get("lines", "1")
+        if not lines.isdigit() or not 1 <= int(lines) <= 6:
+            raise self.fail(f"field lines={lines!r}: a number from 1 to 6")
+        return Field(self.nonempty(label), self.inline(value) if value is not None else (), name, int(lines))
 
     def nonempty(self, element: ET.Element) -> Inline:
         content = self.inline(element)
@@ -138,7 +173,6 @@ class _Parser:
     def document(self, root: ET.Element) -> Document:
         if root.tag != "document":
             raise self.fail("the template must produce one <document> element")
-        handout = root.get("handout") or self.template.stem
         title = root.find("title")
         if title is None:
             raise self.fail("the document needs a <title>")
@@ -146,18 +180,17 @@ class _Parser:
         sections = tuple(
             Section(s.get("name", ""), self.blocks(s), s.tag)  # type: ignore[arg-type]
             for s in root
-            if s.tag in ("section", "notice")
+            if s.tag in ("section", "notice") and self.kept(s)
         )
         speech = tuple((s.get("name", ""), self.nonempty(s)) for s in root.findall("speech"))
         for child in root:
             if child.tag not in ("title", "section", "notice", "running-footer", "speech"):
                 raise self.fail(f"unknown element <{child.tag}> in <document>")
-        meta = self.catalog.meta
         return Document(
-            handout=handout,
+            handout=self.handout,
             title=self.nonempty(title),
-            lang=meta.locale,
-            direction=meta.direction,  # type: ignore[arg-type]
+            lang=self.lang,
+            direction=self.direction,  # type: ignore[arg-type]
             sections=sections,
             running_footer=self.inline(footer) if footer is not None else (),
             speech=speech,
@@ -185,11 +218,13 @@ def _normalise(spans: list[Span]) -> Inline:
     return tuple(out)
 
 
-def parse_document(xml: str, catalog: Catalog, template: Path, fallback: Catalog | None = None) -> Document:
-    """Parse the XML a template rendered into a ``Document``."""
+def parse_document(xml: str, messages: Mapping, template: Path, *, lang: str, direction: str, handout: str,
+                   conditions: Mapping[str, bool] | None = None) -> Document:
+    """Parse the XML a template rendered into a ``Document``; ``messages`` (key ->
+    Message) tell where each text is written; ``conditions`` decide ``when=`` blocks."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise TemplateError(f"the template produced malformed XML ({exc})", Location(template, line)) from None
-    return _Parser(catalog, template, fallback).document(root)
+    return _Parser(messages, template, conditions or {}, lang, direction, handout).document(root)

@@ -44,6 +44,10 @@ class HandoutsError(Exception):
         return ": ".join(parts)
 
 
+class ProjectError(HandoutsError):
+    """The project's manifest is wrong (an unknown kind, a missing template...)."""
+
+
 class CatalogError(HandoutsError):
     """A locale file is unreadable, incomplete or inconsistent with the source."""
 

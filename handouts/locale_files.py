@@ -49,9 +49,9 @@ def update_locale_file(path: Path, values: Mapping[str, str] = {}, meta: Mapping
     write_atomically(path, out.getvalue().encode("utf-8"))
 
 
-def mark_keys_current(locales_dir: Path, catalog: Catalog, source: Catalog, keys: list[str] | None) -> int:
+def mark_keys_current(state_path: Path, catalog: Catalog, source: Catalog, keys: list[str] | None) -> int:
     """Record that ``keys`` (default: every translated key) match today's English text."""
-    state = load_state(locales_dir, catalog.locale)
+    state = load_state(state_path)
     chosen = keys or [k for k, m in catalog.messages.items() if m.text and k in source.messages]
     for key in chosen:
         if key not in source.messages:
@@ -60,15 +60,15 @@ def mark_keys_current(locales_dir: Path, catalog: Catalog, source: Catalog, keys
         if message is None or not message.text:
             raise UsageError(f"{key}: not translated in {catalog.path.name}")
         mark_current(state, key, source.messages[key].text)
-    save_state(locales_dir, catalog.locale, state, list(source.messages))
+    save_state(state_path, state, list(source.messages))
     return len(chosen)
 
 
-def review(locales_dir: Path, catalog: Catalog, source: Catalog, by: str, on: dt.date,
+def review(state_path: Path, catalog: Catalog, source: Catalog, by: str, on: dt.date,
            keys: list[str] | None = None) -> tuple[int, bool]:
     """Sign off the current text of ``keys`` (default: all). When every key is reviewed
     and current, the file's status becomes ``reviewed`` with the reviewer and date."""
-    state = load_state(locales_dir, catalog.locale)
+    state = load_state(state_path)
     chosen = keys or list(source.messages)
     for key in chosen:
         message = catalog.messages.get(key)
@@ -79,7 +79,7 @@ def review(locales_dir: Path, catalog: Catalog, source: Catalog, by: str, on: dt
         if is_stale(state.get(key), source.messages[key].text):
             raise UsageError(f"{key}: out of date with the English text; update it before review")
         mark_reviewed(state, key, message.text, by, on)
-    save_state(locales_dir, catalog.locale, state, list(source.messages))
+    save_state(state_path, state, list(source.messages))
     complete = all(
         (m := catalog.messages.get(k)) is not None and is_reviewed(state.get(k), m.text)
         and not is_stale(state.get(k), e.text)
@@ -90,9 +90,8 @@ def review(locales_dir: Path, catalog: Catalog, source: Catalog, by: str, on: dt
     return len(chosen), complete
 
 
-def new_locale(locales_dir: Path, source: Catalog, tag: str) -> Path:
-    """Scaffold ``locales/<tag>.yaml``: every key, empty, the English text beside it."""
-    path = locales_dir / f"{tag}.yaml"
+def new_locale(path: Path, state_path: Path, source: Catalog, tag: str) -> Path:
+    """Scaffold one catalog in a new language: every key, empty, the source text beside it."""
     if path.exists():
         raise UsageError(f"{path} already exists")
     try:
@@ -102,7 +101,7 @@ def new_locale(locales_dir: Path, source: Catalog, tag: str) -> Path:
     direction = "rtl" if locale.text_direction == "rtl" else "ltr"
     categories = [c for c in PLURAL_CATEGORIES if c in set(locale.plural_form.tags) | {"other"}]
     lines = [
-        f"# {language_name(tag, 'en')} ({tag}) catalog for the Hyper-IgM syndrome handouts.",
+        f"# {language_name(tag, 'en')} ({tag}) translation of {source.path.parent.name}/{source.path.name}.",
         "# Translate each empty value; the English text is in the comment above it.",
         "# Keep every {placeholder} exactly as it is in the English text.",
         f"# Plural categories of this language (CLDR): {', '.join(categories)}.",
@@ -130,5 +129,5 @@ def new_locale(locales_dir: Path, source: Catalog, tag: str) -> Path:
             lines.append(f"{indent}# en: {english_line}")
         lines.append(f'{indent}{name}: ""')
     write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"))
-    save_state(locales_dir, tag, {}, list(source.messages))
+    save_state(state_path, {}, list(source.messages))
     return path

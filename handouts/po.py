@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog as POCatalog
@@ -22,14 +23,8 @@ from handouts.locale_files import update_locale_file
 from handouts.files import write_atomically
 from handouts.state import is_stale, load_state, mark_current, save_state
 
-# Where a key's text is printed, and how much room it has: the translator's budget.
-BUDGETS = (
-    ("er_card.", "Printed on the wallet card (85.6 x 54 mm), at 7 to 8.5 pt: keep it as short as the English."),
-    ("signs.", "Printed on the wallet card (85.6 x 54 mm) and the overview: keep it short."),
-    ("checklist.", "Checklist: the whole list must fit on one page."),
-    ("overview.", "Overview: the whole handout must fit on two pages."),
-    ("common.", "Small print on every handout."),
-)
+CATALOG_HEADER = "X-Handouts-Catalog"  # which catalog file (shared, or a condition's) the PO file translates
+
 
 
 def _comments_by_key(path: Path) -> dict[str, list[str]]:
@@ -59,18 +54,15 @@ def _comments_by_key(path: Path) -> dict[str, list[str]]:
     return comments
 
 
-def budget_for(key: str) -> str:
-    return next((text for prefix, text in BUDGETS if key.startswith(prefix)), "")
-
-
-def export_po(catalog: Catalog, source: Catalog, locales_dir: Path, out: Path) -> int:
+def export_po(catalog: Catalog, source: Catalog, state_path: Path, out: Path,
+              printed_on: dict[str, list[str]] | None = None) -> int:
     """Write ``out`` for ``catalog``; returns the number of entries."""
-    state = load_state(locales_dir, catalog.locale)
+    state = load_state(state_path)
     comments = _comments_by_key(source.path)
     po = POCatalog(locale=catalog.locale.replace("-", "_"), project="handouts", version="1",
                    charset="utf-8", fuzzy=False,
                    creation_date=dt.datetime(2000, 1, 1), revision_date=dt.datetime(2000, 1, 1))
-    po.language_team = f"{catalog.meta.name} <{catalog.locale}>"
+    po.language_team = f"{catalog.meta.name or catalog.locale} <{catalog.locale}>"
     for key, english in source.messages.items():
         message = catalog.messages.get(key)
         translation = message.text if message else ""
@@ -80,17 +72,21 @@ def export_po(catalog: Catalog, source: Catalog, locales_dir: Path, out: Path) -
         if english.placeholders:
             flags.add("python-brace-format")
         auto = [*comments.get(key, [])]
-        if budget_for(key):
-            auto.append(f"Layout: {budget_for(key)}")
+        if printed_on and key in printed_on:
+            auto.append("Printed on: " + "; ".join(printed_on[key]))
         po.add(english.text, translation, context=key, auto_comments=auto, flags=flags,
                locations=[(source.path.name, english.where.line)])
     buffer = io.BytesIO()
     write_po(buffer, po, width=0, omit_header=False, sort_output=False, include_previous=False)
+    header_end = buffer.getvalue().index(b'"Generated-By:')
+    data = buffer.getvalue()
+    data = data[:header_end] + f'"{CATALOG_HEADER}: {catalog.name}\\n"\n'.encode() + data[header_end:]
+    buffer = io.BytesIO(data)
     write_atomically(out, buffer.getvalue())
     return len(source.messages)
 
 
-def import_po(po_path: Path, catalog: Catalog, source: Catalog, locales_dir: Path) -> tuple[int, int]:
+def import_po(po_path: Path, catalog: Catalog, source: Catalog, state_path: Path) -> tuple[int, int]:
     """Write the PO file's translations into the catalog's YAML file.
 
     Refuses the whole file (nothing written) if any placeholder is broken. A non-fuzzy
@@ -135,15 +131,22 @@ def import_po(po_path: Path, catalog: Catalog, source: Catalog, locales_dir: Pat
                 "translated_on": dt.date.today()}
     if changes or meta:
         update_locale_file(catalog.path, values=changes, meta=meta)
-    state = load_state(locales_dir, catalog.locale)
+    state = load_state(state_path)
     for key in current:
         mark_current(state, key, source.messages[key].text)
-    save_state(locales_dir, catalog.locale, state, list(source.messages))
+    save_state(state_path, state, list(source.messages))
     return len(changes), len(current)
 
 
-def po_language(po_path: Path) -> str:
-    """The BCP 47 tag in a PO file's Language header (``pt_BR`` -> ``pt-BR``)."""
+@dataclass(frozen=True)
+class PoHeader:
+    language: str | None  # BCP 47 (``pt_BR`` in the file -> ``pt-BR``)
+    catalog: str | None  # which catalog the file translates (our X-Handouts-Catalog header)
+    contexts: frozenset[str] = frozenset()  # the msgctxt (catalog keys) of its entries
+
+
+def po_header(po_path: Path) -> PoHeader:
+    """The language and catalog a PO file says it holds."""
     try:
         with po_path.open("rb") as handle:
             po = read_po(handle)
@@ -151,9 +154,12 @@ def po_language(po_path: Path) -> str:
         raise CatalogError("file not found", Location(po_path)) from None
     except Exception as exc:
         raise CatalogError(f"not a readable PO file ({exc})", Location(po_path)) from None
-    if po.locale is None:
-        raise CatalogError("the PO file has no Language header; give --locale", Location(po_path))
-    return str(po.locale_identifier).replace("_", "-")
+    language = str(po.locale_identifier).replace("_", "-") if po.locale is not None else None
+    # Babel keeps only the standard headers: read ours from the header entry itself.
+    head = po_path.read_bytes()[:8192].decode("utf-8", "replace")
+    found = re.search(rf'^"{CATALOG_HEADER}:\s*([a-z][a-z0-9_-]*)\s*\\n"', head, re.M | re.I)
+    contexts = frozenset(m.context for m in po if m.id and m.context)
+    return PoHeader(language, found.group(1) if found else None, contexts)
 
 
-__all__ = ["export_po", "import_po", "budget_for", "po_language"]
+__all__ = ["export_po", "import_po", "po_header"]

@@ -1,62 +1,107 @@
 """Clinic settings (``handouts.yaml``): who prints the handouts, and what to build.
 
-Every value is validated with its file and line, like the catalog. With no settings file
-the handouts print with blank contact fields for the family to fill in by hand.
+Every value is validated with its file and line, like the catalog. Which contact fields a
+clinic may fill in and which parameters it may set is declared by the project's manifest;
+with no settings file the handouts print blank lines for the family to fill in by hand.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from handouts.errors import Location, SettingsError
 from handouts.formatting import celsius_to_fahrenheit, fahrenheit_to_celsius
+from handouts.project import Manifest, Parameter
 from handouts.yamlnodes import compose_file, construct, mapping_items
 
 PAPER_SIZES = ("letter", "a4")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{2,28}[0-9](\s*(ext\.?|x)\s*[0-9]{1,6})?$")
+PHONE_RE = re.compile(r"^\+?\(?[0-9][0-9 ().\-/]{2,28}[0-9](\s*(ext\.?|x)\s*[0-9]{1,6})?$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-FEVER_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9])?)\s*°?\s*([CF])\s*$")
-
-# The facts sheet's threshold: a fever of 103 °F; 39.4 °C is its exact conversion.
-DEFAULT_FEVER_F = Decimal(103)
+TEMPERATURE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9])?)\s*°?\s*([CF])\s*$")
+SETTINGS_FILE = "handouts.yaml"
 
 
-@dataclass(frozen=True)
-class Clinic:
-    """Contact details printed on every handout; every field is optional."""
+class Values(Mapping[str, str]):
+    """Declared fields and their values (empty string when not set); templates read them
+    as ``clinic.phone``. A name the manifest does not declare is an error, not a blank."""
 
-    name: str | None = None
-    phone: str | None = None
-    immunology_team: str | None = None
-    immunology_phone: str | None = None
-    after_hours_phone: str | None = None
-    website: str | None = None
+    def __init__(self, declared: Mapping[str, str], values: Mapping[str, str]):
+        self._declared = dict(declared)
+        self._values = {name: values.get(name, "") for name in declared}
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name]
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     @property
     def is_empty(self) -> bool:
-        return not any(vars(self).values())
+        return not any(self._values.values())
+
+    def __repr__(self) -> str:
+        return f"Values({self._values!r})"
 
 
 @dataclass(frozen=True)
-class FeverThreshold:
-    """The temperature at which the family goes to the emergency room, in both units."""
+class Temperature:
+    """A temperature in both units, as the reader's language shows it."""
 
     celsius: Decimal
     fahrenheit: Decimal
 
 
 @dataclass(frozen=True)
+class ParameterValue:
+    """A parameter's value and whether the clinic set it (rather than the project's default)."""
+
+    name: str
+    type: str
+    value: str | Temperature
+    is_set: bool
+
+
+@dataclass(frozen=True)
 class Settings:
-    clinic: Clinic = field(default_factory=Clinic)
+    clinic: Mapping[str, str] = field(default_factory=dict)
     papers: tuple[str, ...] = PAPER_SIZES
-    locales: tuple[str, ...] | None = None  # None: every locale in locales/
-    fever: FeverThreshold = field(
-        default_factory=lambda: FeverThreshold(fahrenheit_to_celsius(DEFAULT_FEVER_F), DEFAULT_FEVER_F)
-    )
+    locales: tuple[str, ...] | None = None  # None: every locale
+    conditions: tuple[str, ...] | None = None  # None: every condition
+    parameters: Mapping[str, tuple[str, Location]] = field(default_factory=dict)  # raw, validated
+    condition_parameters: Mapping[str, Mapping[str, tuple[str, Location]]] = field(default_factory=dict)
     path: Path | None = None
+
+    def clinic_values(self, manifest: Manifest) -> Values:
+        return Values(manifest.clinic_fields, self.clinic)
+
+    def parameter_values(self, manifest: Manifest, condition: str) -> dict[str, ParameterValue]:
+        """Each parameter for a condition: the clinic's value for that condition, else its
+        value for all conditions, else the condition's default, else the project's."""
+        out = {}
+        declared = manifest.conditions[condition].parameters
+        for name, parameter in manifest.parameters.items():
+            clinic = self.condition_parameters.get(condition, {}).get(name) or self.parameters.get(name)
+            if clinic is not None:
+                out[name] = ParameterValue(name, parameter.type, parse_parameter(parameter, clinic[0], clinic[1]), True)
+            else:
+                raw = declared.get(name, parameter.default)
+                out[name] = ParameterValue(name, parameter.type, parse_parameter(parameter, raw, parameter.where), False)
+        return out
 
 
 def _text(value: object, where: Location, key: str, limit: int = 80) -> str:
@@ -73,7 +118,7 @@ def _text(value: object, where: Location, key: str, limit: int = 80) -> str:
 def _phone(value: object, where: Location, key: str) -> str:
     text = _text(value, where, key, limit=32)
     if not PHONE_RE.match(text):
-        raise SettingsError(f"{text!r} is not a phone number (digits, spaces, + - ( ) . only)", where, key)
+        raise SettingsError(f"{text!r} is not a phone number (digits, spaces, + - ( ) . / only)", where, key)
     return text
 
 
@@ -84,14 +129,31 @@ def _url(value: object, where: Location, key: str) -> str:
     return text
 
 
-CLINIC_FIELDS = {
-    "name": _text,
-    "phone": _phone,
-    "immunology_team": _text,
-    "immunology_phone": _phone,
-    "after_hours_phone": _phone,
-    "website": _url,
-}
+FIELD_VALIDATORS = {"text": _text, "phone": _phone, "url": _url}
+
+
+def parse_temperature(value: object, where: Location, key: str) -> Temperature:
+    match = TEMPERATURE_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
+    if not match:
+        raise SettingsError(f"{value!r} is not a temperature such as '38.0 C' or '100.4 F'", where, key)
+    try:
+        number = Decimal(match.group(1))
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        raise SettingsError(f"{value!r} is not a number", where, key) from None
+    if match.group(2) == "F":
+        if not 99 <= number <= 106:
+            raise SettingsError("a fever threshold is between 99 and 106 °F", where, key)
+        return Temperature(fahrenheit_to_celsius(number), number)
+    if not Decimal("37.2") <= number <= 41:
+        raise SettingsError("a fever threshold is between 37.2 and 41 °C", where, key)
+    return Temperature(number, celsius_to_fahrenheit(number))
+
+
+def parse_parameter(parameter: Parameter, raw: str, where: Location) -> str | Temperature:
+    key = f"parameters.{parameter.name}"
+    if parameter.type == "temperature":
+        return parse_temperature(raw, where, key)
+    return _text(raw, where, key)
 
 
 def _string_list(value: object, where: Location, key: str) -> tuple[str, ...]:
@@ -101,42 +163,45 @@ def _string_list(value: object, where: Location, key: str) -> tuple[str, ...]:
     return tuple(i.strip() for i in items)
 
 
-def _fever(value: object, where: Location, key: str) -> FeverThreshold:
-    match = FEVER_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
-    if not match:
-        raise SettingsError(f"{value!r} is not a temperature such as '103 F' or '39.5 C'", where, key)
-    try:
-        number = Decimal(match.group(1))
-    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-        raise SettingsError(f"{value!r} is not a number", where, key) from None
-    if match.group(2) == "F":
-        if not 99 <= number <= 106:
-            raise SettingsError("a fever threshold is between 99 and 106 °F", where, key)
-        return FeverThreshold(fahrenheit_to_celsius(number), number)
-    if not Decimal("37.2") <= number <= 41:
-        raise SettingsError("a fever threshold is between 37.2 and 41 °C", where, key)
-    return FeverThreshold(number, celsius_to_fahrenheit(number))
+KNOWN = ("clinic", "paper", "locales", "conditions", "parameters")
 
 
-def read_settings(path: Path) -> Settings:
-    """Read and validate a clinic settings file."""
+def _parameter_block(node, path: Path, what: str, manifest: Manifest) -> dict[str, tuple[str, Location]]:
+    out = {}
+    for name, value_node, line in mapping_items(node, path, what, SettingsError):
+        where = Location(path, line)
+        parameter = manifest.parameters.get(name)
+        if parameter is None:
+            raise SettingsError(f"unknown parameter (this project has: {', '.join(manifest.parameters) or 'none'})",
+                                where, f"{what}.{name}")
+        value = construct(value_node)
+        if value is None:
+            continue
+        parse_parameter(parameter, str(value), where)  # validate now: the error names this line
+        out[name] = (str(value), where)
+    return out
+
+
+def read_settings(path: Path, manifest: Manifest) -> Settings:
+    """Read and validate a clinic settings file against the project's manifest."""
     root = compose_file(path, SettingsError)
     clinic: dict[str, str] = {}
     papers = PAPER_SIZES
-    locales = None
-    fever = Settings().fever
+    locales = conditions = None
+    parameters: dict[str, tuple[str, Location]] = {}
+    condition_parameters: dict[str, dict[str, tuple[str, Location]]] = {}
     for key, node, line in mapping_items(root, path, "the settings file", SettingsError):
         where = Location(path, line)
         if key == "clinic":
             for ckey, cnode, cline in mapping_items(node, path, "clinic", SettingsError):
                 cwhere = Location(path, cline)
-                if ckey not in CLINIC_FIELDS:
-                    raise SettingsError(
-                        f"unknown clinic field (known: {', '.join(CLINIC_FIELDS)})", cwhere, f"clinic.{ckey}"
-                    )
+                kind = manifest.clinic_fields.get(ckey)
+                if kind is None:
+                    raise SettingsError(f"unknown clinic field (known: {', '.join(manifest.clinic_fields)})",
+                                        cwhere, f"clinic.{ckey}")
                 value = construct(cnode)
                 if value is not None:
-                    clinic[ckey] = CLINIC_FIELDS[ckey](value, cwhere, f"clinic.{ckey}")
+                    clinic[ckey] = FIELD_VALIDATORS[kind](value, cwhere, f"clinic.{ckey}")
         elif key == "paper":
             papers = tuple(p.lower() for p in _string_list(construct(node), where, key))
             for paper in papers:
@@ -145,8 +210,41 @@ def read_settings(path: Path) -> Settings:
         elif key == "locales":
             value = construct(node)
             locales = None if value == "all" else _string_list(value, where, key)
-        elif key == "fever_threshold":
-            fever = _fever(construct(node), where, key)
+        elif key == "conditions":
+            value = construct(node)
+            if isinstance(value, dict):
+                for name, cnode, cline in mapping_items(node, path, "conditions", SettingsError):
+                    if name not in manifest.conditions:
+                        raise SettingsError(f"unknown condition (this project has: {', '.join(manifest.conditions)})",
+                                            Location(path, cline), f"conditions.{name}")
+                    for option, onode, oline in mapping_items(cnode, path, f"conditions.{name}", SettingsError):
+                        if option != "parameters":
+                            raise SettingsError("unknown field (known: parameters)", Location(path, oline),
+                                                f"conditions.{name}.{option}")
+                        condition_parameters[name] = _parameter_block(onode, path, f"conditions.{name}.parameters",
+                                                                      manifest)
+            else:
+                conditions = None if value == "all" else _string_list(value, where, key)
+                for name in conditions or ():
+                    if name not in manifest.conditions:
+                        raise SettingsError(f"unknown condition {name!r} (this project has: "
+                                            f"{', '.join(manifest.conditions)})", where, key)
+        elif key == "parameters":
+            parameters = _parameter_block(node, path, "parameters", manifest)
         else:
-            raise SettingsError("unknown setting (known: clinic, paper, locales, fever_threshold)", where, key)
-    return Settings(clinic=Clinic(**clinic), papers=papers, locales=locales, fever=fever, path=path)
+            raise SettingsError(f"unknown setting (known: {', '.join(KNOWN)})", where, key)
+    return Settings(clinic=clinic, papers=papers, locales=locales, conditions=conditions, parameters=parameters,
+                    condition_parameters=condition_parameters, path=path)
+
+
+def find_settings(project_root: Path, explicit: Path | None, manifest: Manifest) -> Settings:
+    """``--settings FILE``, else ``handouts.yaml`` in the current folder, else in the project."""
+    if explicit is not None:
+        if explicit.is_dir():
+            raise SettingsError("is a folder; give the settings file", Location(explicit))
+        return read_settings(explicit, manifest)
+    for folder in (Path.cwd(), project_root):
+        candidate = folder / SETTINGS_FILE
+        if candidate.is_file():
+            return read_settings(candidate, manifest)
+    return Settings()

@@ -1,24 +1,25 @@
-"""The families' download page: a static site written next to the PDFs.
+"""The families' download pages: a static site written next to the PDFs.
 
-``output/index.html`` lists every language in its own script (English name beside it);
-``output/<locale>/index.html`` links each handout as PDF (Letter, A4, large print, with
-sizes) and as an HTML version rendered from the same semantic document as the PDF.
-Relative links only, nothing fetched from elsewhere, no JavaScript; same input, same bytes.
+The engine renders each handout's HTML from the same semantic document as its PDF (a
+``DocumentVisitor``), and fills the project's page templates (``templates/site/``:
+the first page, a condition's page in one language, a handout's page). Relative links
+only, nothing fetched from elsewhere, no JavaScript; same input, same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from babel.units import format_unit
+from markupsafe import Markup
 
-from handouts.catalog import SOURCE_LOCALE, Catalog
 from handouts.document import (
-    Block,
     Callout,
     Document,
+    DocumentVisitor,
     Field,
     FieldRow,
     Figure,
@@ -26,29 +27,22 @@ from handouts.document import (
     Inline,
     ListBlock,
     Paragraph,
+    Terms,
     plain_text,
 )
 from handouts.files import write_atomically
 from handouts.formatting import babel_locale, language_name
-from handouts.layout.fonts import stack_for
+from handouts.templating import Translator, make_environment, render_template
 
 CSS_FILE = "site.css"
 FONTS_DIR = "fonts"
-HANDOUT_ORDER = ("er-card", "checklist", "overview")
-TITLE_KEYS = {"er-card": "er_card.sheet_title", "checklist": "checklist.title", "overview": "overview.title"}
+ASSETS = Path(__file__).with_name("assets")
 
 WARNING_SVG = (
     '<svg class="symbol" role="img" aria-label="{alt}" viewBox="0 0 24 24" width="28" height="28">'
     '<path d="M12 2 23 21H1z" fill="#000"/><rect x="11" y="8" width="2.4" height="7.5" rx="1.2" fill="#fff"/>'
     '<circle cx="12.2" cy="18" r="1.4" fill="#fff"/></svg>'
 )
-
-
-@dataclass(frozen=True)
-class PdfLink:
-    label_key: str
-    path: Path  # relative to the locale folder
-    size: int
 
 
 # ---------------------------------------------------------------------- HTML of a handout
@@ -68,45 +62,56 @@ def _inline(content: Inline, doc_lang: str) -> str:
     return "".join(out)
 
 
-class _HtmlWriter:
-    def __init__(self, document: Document):
+class HtmlWriter(DocumentVisitor):
+    """A handout's body as HTML: headings, paragraphs, lists with real check boxes."""
+
+    def __init__(self, document: Document, heading_shift: int = 0):
         self.document = document
         self.lang = document.lang
+        self.shift = heading_shift
         self.boxes = 0
 
-    def blocks(self, blocks: tuple[Block, ...], heading_shift: int = 0) -> str:
-        return "\n".join(self.block(block, heading_shift) for block in blocks)
+    def blocks(self, blocks) -> str:
+        return "\n".join(self.visit(block) for block in blocks)
 
-    def block(self, block: Block, shift: int) -> str:
-        lang = self.lang
-        if isinstance(block, Heading):
-            level = min(6, block.level + shift)
-            return f"<h{level}>{_inline(block.content, lang)}</h{level}>"
-        if isinstance(block, Paragraph):
-            return f'<p class="{block.style}">{_inline(block.content, lang)}</p>'
-        if isinstance(block, ListBlock):
-            if block.kind == "check":
-                items = []
-                for item in block.items:
-                    self.boxes += 1
-                    box_id = f"step-{self.boxes}"
-                    items.append(f'<li><input type="checkbox" id="{box_id}"> '
-                                 f'<label for="{box_id}">{_inline(item.content, lang)}</label></li>')
-                return '<ul class="checklist">\n' + "\n".join(items) + "\n</ul>"
-            return "<ul>\n" + "\n".join(f"<li>{_inline(i.content, lang)}</li>" for i in block.items) + "\n</ul>"
-        if isinstance(block, Callout):
-            symbol = ""
-            if block.kind == "warning":
-                symbol = WARNING_SVG.format(alt=escape(self.document.spoken("warning_symbol", "Warning")))
-            return f'<div class="callout {block.kind}" role="note">{symbol}\n{self.blocks(block.blocks, shift)}\n</div>'
-        if isinstance(block, FieldRow):
-            return "\n".join(self.block(f, shift) for f in block.fields)
-        if isinstance(block, Field):
-            value = _inline(block.value, lang) if block.value else '<span class="blank" aria-hidden="true"></span>'
-            return f'<p class="field"><span class="label">{_inline(block.label, lang)}:</span> {value}</p>'
-        if isinstance(block, Figure):
-            return f'<p class="figure" role="img" aria-label="{escape(plain_text(block.alt))}"></p>'
-        raise TypeError(block)  # pragma: no cover
+    def visit_heading(self, block: Heading) -> str:
+        level = min(6, block.level + self.shift)
+        return f"<h{level}>{_inline(block.content, self.lang)}</h{level}>"
+
+    def visit_paragraph(self, block: Paragraph) -> str:
+        return f'<p class="{block.style}">{_inline(block.content, self.lang)}</p>'
+
+    def visit_list(self, block: ListBlock) -> str:
+        if block.kind == "check":
+            items = []
+            for item in block.items:
+                self.boxes += 1
+                box_id = f"step-{self.boxes}"
+                items.append(f'<li><input type="checkbox" id="{box_id}"> '
+                             f'<label for="{box_id}">{_inline(item.content, self.lang)}</label></li>')
+            return '<ul class="checklist">\n' + "\n".join(items) + "\n</ul>"
+        return "<ul>\n" + "\n".join(f"<li>{_inline(i.content, self.lang)}</li>" for i in block.items) + "\n</ul>"
+
+    def visit_callout(self, block: Callout) -> str:
+        symbol = ""
+        if block.kind == "warning":
+            symbol = WARNING_SVG.format(alt=escape(self.document.spoken("warning_symbol", "Warning")))
+        return f'<div class="callout {block.kind}" role="note">{symbol}\n{self.blocks(block.blocks)}\n</div>'
+
+    def visit_field_row(self, block: FieldRow) -> str:
+        return "\n".join(self.visit_field(f) for f in block.fields)
+
+    def visit_field(self, block: Field) -> str:
+        value = _inline(block.value, self.lang) if block.value else '<span class="blank" aria-hidden="true"></span>'
+        return f'<p class="field"><span class="label">{_inline(block.label, self.lang)}:</span> {value}</p>'
+
+    def visit_figure(self, block: Figure) -> str:
+        return f'<p class="figure" role="img" aria-label="{escape(plain_text(block.alt))}"></p>'
+
+    def visit_terms(self, block: Terms) -> str:
+        items = [f"<dt>{_inline(term.name, self.lang)}</dt><dd>{_inline(term.definition, self.lang)}</dd>"
+                 for term in block.items]
+        return '<dl class="terms">\n' + "\n".join(items) + "\n</dl>"
 
     def sections(self) -> str:
         parts = []
@@ -116,168 +121,143 @@ class _HtmlWriter:
         return "\n".join(parts)
 
 
-def _page(lang: str, direction: str, title: str, body: str, depth: int, font_css: str = "") -> str:
-    up = "../" * depth
-    return f"""<!DOCTYPE html>
-<html lang="{escape(lang)}" dir="{direction}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<link rel="stylesheet" href="{up}{CSS_FILE}">
-{font_css}</head>
-<body>
-{body}
-</body>
-</html>
-"""
+# ---------------------------------------------------------------------- the pages
 
 
-def _font_css(locale: str, depth: int, fonts_used: dict[str, Path]) -> str:
-    """@font-face rules for the locale's own fonts, shipped beside the pages."""
-    stack = stack_for(locale)
-    rules = []
-    names = []
-    for family in stack.families:
-        names.append(family.name)
-        for weight, face in (("400", family.regular), ("700", family.bold)):
-            if face.index or not face.package:  # Debian CJK faces: the reader's system fonts set CJK well
-                continue
-            source = face.locate()
-            fonts_used[source.name] = source
-            rules.append(
-                f"@font-face {{ font-family: '{family.name}'; font-weight: {weight}; font-display: swap; "
-                f"src: url('{'../' * depth}{FONTS_DIR}/{source.name}') format('truetype'); }}"
-            )
-    families = ", ".join(f"'{n}'" for n in names)
-    rules.append(f"body {{ font-family: {families}, system-ui, sans-serif; }}")
-    return "<style>\n" + "\n".join(rules) + "\n</style>\n"
+@dataclass(frozen=True)
+class PdfLink:
+    paper: str
+    large_print: bool
+    href: str  # relative to the page
+    size: int
 
 
-def handout_html(document: Document, catalog: Catalog, fonts_used: dict[str, Path]) -> str:
-    writer = _HtmlWriter(document)
-    content = writer.sections()
-    hint = ""
-    if writer.boxes:
-        hint = f'<p class="hint">{escape(catalog.get("site.check_box_hint").text)}</p>\n'
-    nav = f'<nav><a href="index.html">{escape(catalog.get("site.downloads").text)}</a></nav>'
-    body = f'{nav}\n<main class="handout {escape(document.handout)}">\n{hint}{content}\n</main>'
-    title = plain_text(document.title)
-    return _page(document.lang, document.direction, title, body, 1, _font_css(document.lang, 1, fonts_used))
+@dataclass
+class HandoutEntry:
+    name: str
+    title: str
+    document: Document
+    pdfs: list[PdfLink] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------------- index pages
-
-
-def _size(size: int, locale: str) -> str:
+def file_size(size: int, locale: str) -> str:
     kilobytes = max(1, round(size / 1024))
     return format_unit(kilobytes, "digital-kilobyte", length="short", locale=babel_locale(locale))
 
 
-def locale_page(catalog: Catalog, documents: dict[str, Document], pdfs: dict[str, list[PdfLink]],
-                fonts_used: dict[str, Path]) -> str:
-    tag = catalog.locale
-    t = lambda key: escape(catalog.get(key).text)  # noqa: E731
-    items = []
-    for handout in HANDOUT_ORDER:
-        if handout not in documents and handout not in pdfs:
+class FontShelf:
+    """The web fonts a page needs (its language's font stack), copied beside the pages."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, Path] = {}
+
+    def css(self, locale: str, depth: int) -> Markup:
+        from handouts.layout.fonts import stack_for
+
+        stack = stack_for(locale)
+        rules = []
+        names = []
+        for family in stack.families:
+            names.append(family.name)
+            for weight, face in (("400", family.regular), ("700", family.bold)):
+                if face.index or not face.package:  # Debian CJK faces: the reader's system fonts set CJK well
+                    continue
+                source = face.locate()
+                self.used[source.name] = source
+                rules.append(
+                    f"@font-face {{ font-family: '{family.name}'; font-weight: {weight}; font-display: swap; "
+                    f"src: url('{'../' * depth}{FONTS_DIR}/{source.name}') format('truetype'); }}"
+                )
+        families = ", ".join(f"'{n}'" for n in names)
+        rules.append(f"body {{ font-family: {families}, system-ui, sans-serif; }}")
+        return Markup("<style>\n" + "\n".join(rules) + "\n</style>\n")
+
+
+class SiteWriter:
+    """Renders the project's page templates with the build's documents and PDFs."""
+
+    def __init__(self, project, builder, output: Path):
+        self.project = project
+        self.builder = builder
+        self.store = builder.store
+        self.output = output
+        folder = project.manifest.site_templates or "site"
+        self.folder = folder
+        self.env = make_environment(project.templates_dir)
+        self.fonts = FontShelf()
+        self.written: list[Path] = []
+
+    def page(self, template: str, path: Path, context: dict[str, Any]) -> None:
+        html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
+        write_atomically(path, html.encode("utf-8"))
+        self.written.append(path)
+
+    def translator(self, condition, tag: str) -> Translator:
+        texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
+        source = self.store.source_texts(condition)
+        return Translator(texts, {}, source if self.builder.fallback else None)
+
+
+def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
+    """Write the first page, each condition's page per language, the HTML handouts, the
+    stylesheet and the fonts; returns the paths written."""
+    writer = SiteWriter(project, builder, output)
+    pdfs: dict[tuple[str, str, str], list[PdfLink]] = {}
+    order = {"letter": 0, "a4": 1}
+    for result in sorted(rendered, key=lambda r: (r.job.large_print, order.get(r.job.paper, 9))):
+        job = result.job
+        pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
+            PdfLink(job.paper, job.large_print, job.relative_path().name, len(result.pdf)))
+    conditions = []
+    source_locale = project.source_locale
+    for condition in project.manifest.conditions.values():
+        tags = sorted({tag for (c, tag) in plan.texts if c == condition.name},
+                      key=lambda tag: (tag != source_locale, language_name(tag, "en").casefold()))
+        if not tags:
             continue
-        links = []
-        if handout in documents:
-            links.append(f'<li><a href="{handout}.html">{t("site.read_online")}</a></li>')
-        for link in pdfs.get(handout, []):
-            links.append(f'<li><a href="{link.path.as_posix()}" type="application/pdf">{t(link.label_key)}</a> '
-                         f'<span class="size">(PDF, {escape(_size(link.size, tag))})</span></li>')
-        items.append(f'<li class="handout"><h2>{t(TITLE_KEYS[handout])}</h2>\n<ul class="links">\n'
-                     + "\n".join(links) + "\n</ul></li>")
-    body = (
-        f'<nav><a href="../index.html" lang="en">{t("site.all_languages")}</a></nav>\n'
-        f"<main>\n<h1>{t('overview.title')}</h1>\n<p class=\"lead\">{t('site.downloads')}</p>\n"
-        f'<ul class="handouts">\n' + "\n".join(items) + "\n</ul>\n"
-        f'<p class="small">{t("common.disclaimer")}</p>\n</main>'
-    )
-    direction = catalog.meta.direction
-    return _page(tag, direction, f"{catalog.get('overview.title').text}: {catalog.meta.name}", body, 1,
-                 _font_css(tag, 1, fonts_used))
-
-
-def index_page(source: Catalog, locales: list[str], fonts_used: dict[str, Path]) -> str:
-    def sort_key(tag: str) -> tuple[int, str]:
-        return (tag != SOURCE_LOCALE, language_name(tag, "en").casefold())
-
-    items = []
-    for tag in sorted(locales, key=sort_key):
-        own = language_name(tag)
-        english = language_name(tag, "en")
-        rtl = babel_locale(tag).text_direction == "rtl"
-        direction = ' dir="rtl"' if rtl else ""
-        extra = "" if own == english else f' <span class="english" lang="en">{escape(english)}</span>'
-        items.append(f'<li><a href="{escape(tag)}/index.html" lang="{escape(tag)}" hreflang="{escape(tag)}"{direction}>'
-                     f"{escape(own)}</a>{extra}</li>")
-    t = lambda key: escape(source.get(key).text)  # noqa: E731
-    body = (f"<main>\n<h1>{t('overview.title')}</h1>\n<p class=\"lead\">{t('site.downloads')}</p>\n"
-            f"<h2>{t('site.choose_language')}</h2>\n<ul class=\"languages\">\n" + "\n".join(items) + "\n</ul>\n</main>")
-    return _page("en", "ltr", f"{source.get('overview.title').text}: {source.get('site.downloads').text}", body, 0)
-
-
-STYLESHEET = """/* handouts download pages: readable on a 360 px phone, printable, no JavaScript. */
-:root { color: #111; background: #fff; }
-body { margin: 0 auto; max-width: 42rem; padding: 1rem; font-size: 1.125rem; line-height: 1.5; }
-h1 { color: #0b4f6c; font-size: 1.75rem; line-height: 1.2; margin: 0.5rem 0; }
-h2 { color: #0b4f6c; font-size: 1.3rem; margin: 1.2rem 0 0.4rem; }
-h3 { color: #0b4f6c; font-size: 1.15rem; margin: 1rem 0 0.3rem; }
-a { color: #0b4f6c; text-decoration: underline; }
-a:focus { outline: 3px solid #111; outline-offset: 2px; }
-nav { margin-bottom: 0.5rem; }
-ul { padding-inline-start: 1.4rem; }
-li { margin: 0.3rem 0; }
-ul.languages, ul.handouts, ul.links { list-style: none; padding: 0; }
-ul.languages li { font-size: 1.3rem; padding: 0.4rem 0; border-bottom: 1px solid #c8d3d8; }
-ul.languages a { display: inline-block; min-height: 44px; min-width: 44px; }
-.english { font-size: 1rem; color: #333; margin-inline-start: 0.5rem; }
-.size, .small, .hint { font-size: 0.95rem; color: #333; }
-.callout { border: 3px solid #000; padding: 0.5rem 1rem; margin: 1rem 0; }
-.callout.info { border: none; border-inline-start: 6px solid #0b4f6c; background: #e8f1f5; }
-.symbol { float: left; margin-right: 0.5rem; }
-[dir="rtl"] .symbol { float: right; margin-right: 0; margin-left: 0.5rem; }
-ul.checklist { list-style: none; padding: 0; }
-ul.checklist li { display: flex; gap: 0.6rem; align-items: flex-start; }
-ul.checklist input { width: 1.5rem; height: 1.5rem; flex: none; margin-top: 0.2rem; }
-.field .blank { display: inline-block; width: 12rem; border-bottom: 1px solid #5a6b73; }
-section.front, section.back { border: 1px solid #9aa5aa; border-radius: 0.6rem; padding: 0.5rem 1rem; margin: 1rem 0; }
-@media print {
-  nav, .hint, input { display: none; }
-  body { max-width: none; font-size: 12pt; }
-  a { color: #111; }
-  .callout { break-inside: avoid; }
-}
-"""
-
-
-def write_site(output: Path, source: Catalog, catalogs: dict[str, Catalog],
-               documents: dict[tuple[str, str], Document], pdfs: dict[str, dict[str, list[PdfLink]]]) -> list[Path]:
-    """Write index, locale pages, HTML handouts, stylesheet and fonts; returns the paths."""
-    written: list[Path] = []
-    fonts_used: dict[str, Path] = {}
-
-    def put(path: Path, text: str) -> None:
-        write_atomically(path, text.encode("utf-8"))
-        written.append(path)
-
-    for tag in sorted({locale for locale, _ in documents} | set(pdfs)):
-        catalog = catalogs[tag]
-        docs = {handout: doc for (locale, handout), doc in documents.items() if locale == tag}
-        for handout, document in docs.items():
-            put(output / tag / f"{handout}.html", handout_html(document, catalog, fonts_used))
-        put(output / tag / "index.html", locale_page(catalog, docs, pdfs.get(tag, {}), fonts_used))
-    listed = sorted(p.parent.name for p in output.glob("*/index.html"))
-    put(output / "index.html", index_page(source, listed, fonts_used))
-    put(output / CSS_FILE, STYLESHEET)
-    for name, source_path in sorted(fonts_used.items()):
+        languages = []
+        for tag in tags:
+            t = writer.translator(condition, tag)
+            entries = []
+            for spec in condition.handouts.values():
+                composed = builder.composed.get((condition.name, tag, spec.name))
+                if composed is None:
+                    continue
+                document = composed.document
+                entry = HandoutEntry(spec.name, plain_text(document.title), document,
+                                     pdfs.get((condition.name, tag, spec.name), []))
+                html = HtmlWriter(document)
+                body = Markup(html.sections())
+                writer.page("handout.html.j2", output / condition.name / tag / f"{spec.name}.html", {
+                    "t": t.text, "lang": tag, "dir": document.direction, "title": entry.title, "body": body,
+                    "has_check_boxes": html.boxes > 0, "handout": spec.name, "root": "../../",
+                    "fonts": writer.fonts.css(tag, 2),
+                })
+                entries.append(entry)
+            direction = "rtl" if babel_locale(tag).text_direction == "rtl" else "ltr"
+            writer.page("locale.html.j2", output / condition.name / tag / "index.html", {
+                "t": t.text, "lang": tag, "dir": direction, "condition_title": t.text(condition.title_key),
+                "handouts": entries, "file_size": lambda size, tag=tag: file_size(size, tag), "root": "../../",
+                "fonts": writer.fonts.css(tag, 2),
+            })
+            languages.append({"tag": tag, "name": language_name(tag), "english": language_name(tag, "en"),
+                              "dir": direction, "href": f"{condition.name}/{tag}/index.html"})
+        source = writer.translator(condition, source_locale)
+        conditions.append({"name": condition.name, "title": source.text(condition.title_key),
+                           "languages": languages})
+    t = writer.translator(next(iter(project.manifest.conditions.values())), source_locale)
+    writer.page("index.html.j2", output / "index.html", {
+        "t": t.text, "lang": source_locale, "dir": "ltr", "conditions": conditions, "root": "",
+        "fonts": Markup(""),
+    })
+    stylesheet = (ASSETS / CSS_FILE).read_bytes()
+    write_atomically(output / CSS_FILE, stylesheet)
+    writer.written.append(output / CSS_FILE)
+    for name, source_path in sorted(writer.fonts.used.items()):
         target = output / FONTS_DIR / name
         write_atomically(target, source_path.read_bytes())
-        written.append(target)
-    return written
+        writer.written.append(target)
+    return writer.written
 
 
-__all__ = ["write_site", "PdfLink"]
+__all__ = ["write_site", "HtmlWriter", "PdfLink"]

@@ -1,6 +1,6 @@
 """Translation state per key: which English text it was made from, and its review.
 
-Kept out of the translator's file, in ``locales/state/<tag>.yaml``, and maintained by
+Kept out of the translator's file, in ``locales/<tag>/state/<catalog>.yaml``, and maintained by
 the tools (``import-po``, ``mark-current``, ``review``, ``new-locale``). A translation is
 *stale* when the English text it was made from (its fingerprint) is no longer the
 English text; it is *reviewed* when a reviewer signed off exactly its current text.
@@ -18,7 +18,6 @@ import yaml
 
 from handouts.errors import CatalogError, Location
 
-STATE_DIR = "state"
 HEADER = (
     "# Translation state, kept by handouts (import-po, mark-current, review, new-locale).\n"
     "# Per key: the fingerprint of the English text the translation was made from, and\n"
@@ -40,49 +39,68 @@ class KeyState:
     reviewed_on: dt.date | None = None
 
 
-def state_path(locales_dir: Path, tag: str) -> Path:
-    return locales_dir / STATE_DIR / f"{tag}.yaml"
-
-
-def load_state(locales_dir: Path, tag: str) -> dict[str, KeyState]:
-    path = state_path(locales_dir, tag)
+def load_state(path: Path) -> dict[str, KeyState]:
+    """Read one catalog's state file; a missing file is an empty state."""
     if not path.is_file():
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"invalid YAML in the translation state: {exc}", Location(path)) from None
-    keys = data.get("keys") or {}
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"unreadable translation state ({exc}); restore it from version control", Location(path)) from None
+    keys = data.get("keys", False) if isinstance(data, dict) else False
+    if keys is None:  # "keys:" with nothing under it: a new language's empty state
+        keys = {}
     if not isinstance(keys, dict):
-        raise CatalogError("the translation state needs a 'keys:' mapping", Location(path))
+        raise CatalogError("the translation state needs a 'keys:' mapping; restore it from version control", Location(path))
     out = {}
     for key, value in keys.items():
         value = value or {}
+        if not isinstance(value, dict) or not all(isinstance(v, (str, dt.date)) or v is None for v in value.values()):
+            raise CatalogError("malformed entry in the translation state", Location(path), str(key))
+        reviewed_on = value.get("reviewed_on")
+        if isinstance(reviewed_on, str):  # written quoted by an older version
+            try:
+                reviewed_on = dt.date.fromisoformat(reviewed_on)
+            except ValueError:
+                raise CatalogError(f"reviewed_on {reviewed_on!r} is not a date", Location(path), str(key)) from None
         out[str(key)] = KeyState(
-            source=value.get("source"),
-            reviewed=value.get("reviewed"),
-            reviewed_by=value.get("reviewed_by"),
-            reviewed_on=value.get("reviewed_on"),
+            source=_text_or_none(value.get("source")),
+            reviewed=_text_or_none(value.get("reviewed")),
+            reviewed_by=_text_or_none(value.get("reviewed_by")),
+            reviewed_on=reviewed_on,
         )
     return out
 
 
-def save_state(locales_dir: Path, tag: str, state: dict[str, KeyState], key_order: list[str]) -> Path:
-    """Write the state in the source's key order, atomically; same state, same bytes."""
-    from handouts.files import write_atomically  # the one atomic writer
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
 
+
+def render_state(state: dict[str, KeyState], key_order: list[str]) -> bytes:
+    """The state file's bytes, in the source's key order; same state, same bytes."""
     ordered = [k for k in key_order if k in state] + sorted(k for k in state if k not in key_order)
     lines = [HEADER, "keys:\n"]
     for key in ordered:
         s = state[key]
-        fields = {"source": s.source, "reviewed": s.reviewed, "reviewed_by": s.reviewed_by,
-                  "reviewed_on": s.reviewed_on.isoformat() if s.reviewed_on else None}
-        shown = ", ".join(f"{name}: {yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip().removesuffix('...').strip()}"
-                          for name, value in fields.items() if value is not None)
-        lines.append(f"  {key}: {{{shown}}}\n")
-    path = state_path(locales_dir, tag)
-    write_atomically(path, "".join(lines).encode("utf-8"))
+        fields = {"source": s.source, "reviewed": s.reviewed, "reviewed_by": s.reviewed_by}
+        shown = [f"{name}: {_flow(value)}" for name, value in fields.items() if value is not None]
+        if s.reviewed_on:
+            shown.append(f"reviewed_on: {s.reviewed_on.isoformat()}")
+        lines.append(f"  {key}: {{{', '.join(shown)}}}\n")
+    return "".join(lines).encode("utf-8")
+
+
+def save_state(path: Path, state: dict[str, KeyState], key_order: list[str]) -> Path:
+    """Write the state file atomically."""
+    from handouts.files import write_atomically  # the one atomic writer
+
+    write_atomically(path, render_state(state, key_order))
     return path
+
+
+def _flow(value: str) -> str:
+    """A YAML flow scalar: plain where YAML reads it back as this string, quoted where not."""
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip().removesuffix("...").strip()
 
 
 def mark_current(state: dict[str, KeyState], key: str, english: str) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from html import escape
 
-from handouts.checks.runner import Summary
+from handouts.checks.runner import Summary, summaries
 
-COLUMNS = ("Locale", "Language", "Status", "Translated", "Stale", "Missing", "Reviewed", "Complete")
+COLUMNS = ("Locale", "Catalog", "Language", "Status", "Translated", "Stale", "Missing", "Reviewed", "Complete")
 
 
 def rows(summaries: list[Summary]) -> list[tuple[str, ...]]:
     return [
-        (s.locale, s.name, s.status, f"{s.translated}/{s.total}", str(s.stale), str(s.missing),
+        (s.locale, s.catalog, s.name, s.status, f"{s.translated}/{s.total}", str(s.stale), str(s.missing),
          f"{s.reviewed}/{s.total}", f"{s.complete:.0f}%")
         for s in summaries
     ]
@@ -30,8 +30,9 @@ def html_page(summaries: list[Summary]) -> str:
     body = []
     for summary, row in zip(summaries, rows(summaries)):
         cells = [f'<th scope="row">{escape(row[0])}</th>',
-                 f'<td lang="{escape(summary.locale)}">{escape(row[1])}</td>',
-                 *(f"<td>{escape(cell)}</td>" for cell in row[2:])]
+                 f"<td>{escape(row[1])}</td>",
+                 f'<td lang="{escape(summary.locale)}">{escape(row[2])}</td>',
+                 *(f"<td>{escape(cell)}</td>" for cell in row[3:])]
         body.append("      <tr>" + "".join(cells) + "</tr>")
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in COLUMNS)
     return f"""<!DOCTYPE html>
@@ -51,7 +52,7 @@ def html_page(summaries: list[Summary]) -> str:
   <main>
     <h1>Translation status</h1>
     <table>
-      <caption>Per locale: keys translated, out of date (stale), missing, reviewed; complete means translated and current.</caption>
+      <caption>Per locale and catalog: keys translated, out of date (stale), missing, reviewed; complete means translated and current.</caption>
       <thead><tr>{head}</tr></thead>
       <tbody>
 {chr(10).join(body)}
@@ -63,4 +64,4 @@ def html_page(summaries: list[Summary]) -> str:
 """
 
 
-__all__ = ["text_table", "html_page"]
+__all__ = ["text_table", "html_page", "summaries"]

@@ -8,7 +8,7 @@ containing ``{{ }}``, ``<`` or ``&`` prints literally and is never evaluated.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from handouts.catalog import Catalog, fill
+from handouts.catalog import fill
 from handouts.errors import CatalogError, HandoutsError, Location, TemplateError
 
 # Placeholders the renderer fills per page, after layout.
@@ -34,33 +34,49 @@ def make_environment(templates_dir: Path) -> SandboxedEnvironment:
     )
 
 
-FALLBACK_MARK = "[EN] "  # shown before English text standing in for a missing translation
+FALLBACK_MARK = "[EN] "  # shown before source text standing in for a missing translation
 
 
-def translator(
-    catalog: Catalog,
-    values: Mapping[str, str],
-    fallback: Catalog | None = None,
-    fallback_values: Mapping[str, str] | None = None,
-) -> Callable[..., Markup]:
+class Translator:
     """The ``t()`` templates call: catalog text, placeholders filled, as escaped markup.
 
-    With a ``fallback`` (English), a missing or empty translation is replaced by the
-    English text, visibly marked and tagged as English."""
-    late = {name: "{" + name + "}" for name in LATE_PLACEHOLDERS}
-    all_values = {**values, **late}
+    It records every key the template asks for, in order, so the build knows what a
+    handout prints from one rendering. With a ``fallback`` (the source language), a
+    missing or empty translation is replaced by the source text, visibly marked and
+    tagged with the source language; without one, a key the catalogs lack is an error."""
 
-    def t(key: str, count: int | None = None) -> Markup:
-        message = catalog.messages.get(key)
-        if (message is None or not message.text) and fallback is not None:
-            english = fallback.get(key)
-            text = FALLBACK_MARK + fill(english, {**(fallback_values or values), **late}, count=count, tag="en")
-            return Markup('<span lang="en"><t k="{}">{}</t></span>').format(key, text)
-        message = catalog.get(key)
-        text = fill(message, all_values, count=count, tag=catalog.locale)
+    def __init__(self, texts, values: Mapping[str, str], fallback=None,
+                 fallback_values: Mapping[str, str] | None = None, *, lang: str | None = None):
+        late = {name: "{" + name + "}" for name in LATE_PLACEHOLDERS}
+        self.texts = texts
+        self.values = {**values, **late}
+        self.fallback = fallback
+        self.fallback_values = {**(fallback_values or values), **late}
+        self.lang = lang  # set when this text is in another language than the document's
+        self.used: dict[str, None] = {}  # keys in first-use order
+        self.missing: dict[str, None] = {}  # keys printed from the fallback
+
+    def text(self, key: str, count: int | None = None) -> str:
+        """The filled text alone, for HTML pages (the caller escapes it)."""
+        self.used.setdefault(key, None)
+        message = self.texts.messages.get(key)
+        if (message is None or not message.text) and self.fallback is not None:
+            return fill(self.fallback.get(key), self.fallback_values, count=count, tag=self.fallback.locale)
+        return fill(self.texts.get(key), self.values, count=count, tag=self.texts.locale)
+
+    def __call__(self, key: str, count: int | None = None) -> Markup:
+        self.used.setdefault(key, None)
+        message = self.texts.messages.get(key)
+        if (message is None or not message.text) and self.fallback is not None:
+            self.missing.setdefault(key, None)
+            source = self.fallback.get(key)
+            text = FALLBACK_MARK + fill(source, self.fallback_values, count=count, tag=self.fallback.locale)
+            return Markup('<span lang="{}"><t k="{}">{}</t></span>').format(self.fallback.locale, key, text)
+        message = self.texts.get(key)
+        text = fill(message, self.values, count=count, tag=self.texts.locale)
+        if self.lang:
+            return Markup('<span lang="{}"><t k="{}">{}</t></span>').format(self.lang, key, text)
         return Markup('<t k="{}">{}</t>').format(key, text)
-
-    return t
 
 
 def _template_line(templates_dir: Path) -> Location | None:
@@ -79,7 +95,7 @@ def _template_line(templates_dir: Path) -> Location | None:
 def render_template(
     env: SandboxedEnvironment, templates_dir: Path, name: str, context: Mapping[str, Any]
 ) -> str:
-    """Render one handout template to document XML, turning every failure into one line."""
+    """Render one template, turning every failure into one line with file and line."""
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:

@@ -1,4 +1,8 @@
-"""Shared fixtures: one real build of every PDF, reused by the tests that read PDFs."""
+"""Shared fixtures: the repository's project, one real build of every PDF (reused by the
+tests that read PDFs), and scratch copies of the project to break on purpose.
+
+Tests that need the full build are marked ``full`` (``pytest -m "not full"`` runs the
+fast subset in seconds); browser tests are marked ``browser``."""
 
 from __future__ import annotations
 
@@ -8,43 +12,94 @@ from pathlib import Path
 
 import pytest
 
-from handouts.build import Project, build
-from handouts.catalog import load_catalogs
-from handouts.compose import PLACEHOLDERS
+from handouts.build import build
+from handouts.compose import Composer, placeholders
+from handouts.document import Document
+from handouts.project import Project
 from handouts.settings import Settings, read_settings
+from handouts.texts import CatalogStore, Texts
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = Project.load(ROOT)
+CONDITIONS = tuple(PROJECT.manifest.conditions)
+_STORE = CatalogStore(PROJECT, placeholders(PROJECT))
+
+
+def locales_of(condition: str) -> tuple[str, ...]:
+    """The languages a condition is written in (the source first)."""
+    return tuple(_STORE.locales(PROJECT.manifest.conditions[condition]))
+
+
+def handouts_of(condition: str) -> tuple[str, ...]:
+    return tuple(PROJECT.manifest.conditions[condition].handouts)
+
+
+# Every (condition, locale, handout) the repository builds.
+MATRIX = tuple((c, tag, h) for c in CONDITIONS for tag in locales_of(c) for h in handouts_of(c))
+ALL_LOCALES = tuple(sorted({tag for c in CONDITIONS for tag in locales_of(c)}))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that read the full build are ``full``: the fast subset leaves them out."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "built" in names:
+            item.add_marker(pytest.mark.full)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def project() -> Project:
-    return Project(ROOT)
+    return PROJECT
 
 
 @pytest.fixture(scope="session")
-def catalogs(project):
-    return load_catalogs(project.locales_dir, PLACEHOLDERS)
+def store() -> CatalogStore:
+    return _STORE
+
+
+def texts_of(condition: str, tag: str) -> Texts:
+    return _STORE.texts(PROJECT.manifest.conditions[condition], tag)
+
+
+def compose(condition: str, handout: str, tag: str, settings: Settings | None = None,
+            project: Project = PROJECT, store: CatalogStore = _STORE) -> Document:
+    """The document a handout's template makes in one language."""
+    spec = project.handout(condition, handout)
+    composer = Composer(project, settings or Settings(), condition)
+    cond = project.manifest.conditions[condition]
+    return composer.compose(spec, store.texts(cond, tag), store.source_texts(cond)).document
 
 
 @pytest.fixture(scope="session")
 def example_settings() -> Settings:
-    return read_settings(ROOT / "handouts.example.yaml")
+    return read_settings(ROOT / "handouts.example.yaml", PROJECT.manifest)
 
 
 @pytest.fixture(scope="session")
-def built(project, tmp_path_factory):
+def built(tmp_path_factory):
     """The full matrix, built as the README's build command builds it (no settings)."""
     output = tmp_path_factory.mktemp("output")
-    written = build(project, output, settings=Settings())
+    written = build(PROJECT, output, settings=Settings())
     return output, written
+
+
+def pdf_path(output: Path, condition: str, tag: str, name: str, paper: str = "a4") -> Path:
+    return output / condition / tag / f"{name}-{paper}.pdf"
 
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    """A scratch copy of locales/ and templates/ to break on purpose."""
+    """A scratch copy of the project (manifest, locales, templates) to break on purpose."""
     for name in ("locales", "templates"):
         shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "project.yaml", tmp_path / "project.yaml")
     return tmp_path
+
+
+def catalog_file(root: Path, tag: str, catalog: str = "higm") -> Path:
+    return root / "locales" / tag / f"{catalog}.yaml"
 
 
 def replace_on_line(path: Path, line_fragment: str, old: str, new: str) -> int:

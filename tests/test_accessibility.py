@@ -14,11 +14,9 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.build import build
-from handouts.compose import Composer
-from handouts.document import Callout, Field, FieldRow, Heading, ListBlock, Paragraph, plain_text
+from handouts.document import Callout, Field, FieldRow, Heading, ListBlock, Paragraph, Terms, plain_text
 from handouts.pdfcheck import check_pdf, untagged_text
-from handouts.settings import Settings
-from tests.conftest import run_tool
+from tests.conftest import CONDITIONS, MATRIX, catalog_file, compose, handouts_of, pdf_path, run_tool
 
 
 def built_pdfs(built):
@@ -68,7 +66,7 @@ def test_an_untagged_pdf_fails(tmp_path):
 
 
 def test_a_pdf_with_one_untagged_paragraph_fails(built, tmp_path):
-    source = built[0] / "en" / "checklist-letter.pdf"
+    source = built[0] / "higm" / "en" / "checklist-letter.pdf"
     path = tmp_path / "one-untagged.pdf"
     with pikepdf.open(source) as pdf:
         page = pdf.pages[0]
@@ -81,7 +79,7 @@ def test_a_pdf_with_one_untagged_paragraph_fails(built, tmp_path):
 
 
 def test_check_pdf_command_reports_pass_and_fail(built, tmp_path):
-    good = built[0] / "es" / "er-card-a4.pdf"
+    good = pdf_path(built[0], "higm", "es", "er-card")
     bad = tmp_path / "plain.pdf"
     canvas = Canvas(str(bad))
     canvas.drawString(72, 700, "hello")
@@ -111,6 +109,8 @@ def expected_texts(document) -> list[str]:
                 texts.extend(plain_text(f.label) + plain_text(f.value) for f in block.fields)
             elif isinstance(block, Field):
                 texts.append(plain_text(block.label) + plain_text(block.value))
+            elif isinstance(block, Terms):
+                texts.extend(plain_text(term.name) + plain_text(term.definition) for term in block.items)
 
     for section in document.sections:
         walk(section.blocks)
@@ -147,8 +147,8 @@ def actual_texts(path: Path) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("handout", ["overview", "checklist", "er-card"])
-def test_structure_tree_text_is_the_handout_text_in_source_order(built, project, catalogs, handout):
+@pytest.mark.parametrize("condition, handout", [(c, h) for c in CONDITIONS for h in handouts_of(c)])
+def test_structure_tree_text_is_the_handout_text_in_source_order(built, condition, handout):
     """pdfinfo -struct-text, in tree order, equals the document's text in source order.
 
     Shaped scripts (Arabic, Persian, Urdu, Hindi, Bengali, Chinese, Korean) draw glyphs in
@@ -157,11 +157,11 @@ def test_structure_tree_text_is_the_handout_text_in_source_order(built, project,
     from handouts.layout.fonts import stack_for
 
     output = built[0]
-    for locale, catalog in catalogs.items():
-        document = Composer(project.templates_dir, Settings()).compose(handout, catalog, catalogs["en"])
+    for locale in {tag for c, tag, h in MATRIX if (c, h) == (condition, handout)}:
+        document = compose(condition, handout, locale)
         expected = squash("".join(expected_texts(document)))
         for paper in ("letter", "a4"):
-            path = output / locale / f"{handout}-{paper}.pdf"
+            path = pdf_path(output, condition, locale, handout, paper)
             tree = struct_text(path)
             assert tree, f"{path}: no structure text"
             if stack_for(locale).engine == "shaped":
@@ -172,7 +172,7 @@ def test_structure_tree_text_is_the_handout_text_in_source_order(built, project,
 
 
 def test_reading_aloud_through_the_structure_makes_sense(built):
-    text = run_tool("pdfinfo", "-struct-text", str(built[0] / "en" / "er-card-letter.pdf")).stdout
+    text = run_tool("pdfinfo", "-struct-text", str(pdf_path(built[0], "higm", "en", "er-card", "letter"))).stdout
     quoted = re.findall(r'"(.*)"', text)
     assert quoted[0] == "Your emergency card"  # the sheet's title first
     front = quoted.index("Medical alert")
@@ -202,15 +202,15 @@ def test_heading_levels_never_skip_and_lists_have_labels(built):
 
 
 def test_check_boxes_are_labelled_in_the_handout_language(built):
-    with pikepdf.open(built[0] / "es" / "checklist-a4.pdf") as pdf:
+    with pikepdf.open(pdf_path(built[0], "higm", "es", "checklist")) as pdf:
         alts = [str(e.Alt) for e in elements(pdf) if str(e.S) == "/Lbl" and "/Alt" in e]
     assert alts and set(alts) == {"casilla para marcar"}
 
 
 def test_links_are_tagged_with_contents(project, example_settings, tmp_path):
-    build(project, tmp_path, settings=example_settings, locales=["en"], handouts=["overview"], papers=["letter"],
-          editions=("standard",))
-    path = tmp_path / "en" / "overview-letter.pdf"
+    build(project, tmp_path, settings=example_settings, conditions=["higm"], locales=["en"], handouts=["overview"],
+          papers=["letter"], editions=("standard",))
+    path = pdf_path(tmp_path, "higm", "en", "overview", "letter")
     with pikepdf.open(path) as pdf:
         annots = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
         assert annots
@@ -238,7 +238,7 @@ def test_large_print_sets_body_text_at_18_pt_or_more(built):
 
 def test_words_at_line_breaks_stay_apart_in_the_structure_text(built):
     """ReportLab draws no space at a line break; a screen reader would hear "thestep"."""
-    text = run_tool("pdfinfo", "-struct-text", str(built[0] / "en" / "checklist-letter.pdf")).stdout
+    text = run_tool("pdfinfo", "-struct-text", str(pdf_path(built[0], "higm", "en", "checklist", "letter"))).stdout
     intro = next(q for q in re.findall(r'"(.*)"', text) if q.startswith("Germs are"))
     assert intro == "Germs are a bigger danger for people with HIgM. Tick each box when the step is part of your routine."
 
@@ -246,15 +246,15 @@ def test_words_at_line_breaks_stay_apart_in_the_structure_text(built):
 def test_an_english_passage_in_a_spanish_handout_carries_its_own_lang(project_copy):
     from tests.conftest import replace_on_line
 
-    replace_on_line(project_copy / "locales" / "es.yaml", "home_clothes:", '"Use ropa limpia y seca."', '""')
+    replace_on_line(catalog_file(project_copy, "es"), "home_clothes:", '"Use ropa limpia y seca."', '""')
     result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout", "checklist",
                       "--paper", "a4", "--no-large-print", "--fallback-english", cwd=project_copy)
     assert result.returncode == 0, result.stderr
-    path = project_copy / "output" / "es" / "checklist-a4.pdf"
+    path = pdf_path(project_copy / "output", "higm", "es", "checklist")
     with pikepdf.open(path) as pdf:
         langs = {str(e.Lang) for e in elements(pdf) if "/Lang" in e}
         assert str(pdf.Root.Lang) == "es"
     assert langs == {"en"}
     assert check_pdf(path).ok
-    html = (project_copy / "output" / "es" / "checklist.html").read_text(encoding="utf-8")
+    html = (project_copy / "output" / "higm" / "es" / "checklist.html").read_text(encoding="utf-8")
     assert '<span lang="en">[EN] Wear clean, dry clothes.</span>' in html

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from reportlab.lib.units import mm
 
-from handouts.compose import Composer
 from handouts.layout.card import CARD_HEIGHT, CARD_WIDTH, card_positions, panel_sizes
 from handouts.layout.fonts import stack_for
-from handouts.layout.pages import PAPERS
+from handouts.layout.paper import PAPERS
 from handouts.settings import Settings
+from tests.conftest import MATRIX, PROJECT, compose
+
+CARDS = [(c, tag, h) for c, tag, h in MATRIX if PROJECT.handout(c, h).kind == "wallet-card"]
 
 
 def test_card_is_id1_size():
     assert round(CARD_WIDTH / mm, 1) == 85.6 and round(CARD_HEIGHT / mm, 1) == 54.0
 
 
-ALL_LOCALES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "locales").glob("*.yaml"))
-
-
-@pytest.mark.parametrize("locale", ALL_LOCALES)
-def test_every_locale_card_fits_at_7_pt_or_more(project, catalogs, example_settings, locale):
+@pytest.mark.parametrize("condition, locale, handout", CARDS)
+def test_every_locale_card_fits_at_7_pt_or_more(example_settings, condition, locale, handout):
     for settings in (Settings(), example_settings):
-        document = Composer(project.templates_dir, settings).compose("er-card", catalogs[locale], catalogs["en"])
+        document = compose(condition, handout, locale, settings)
         sizes = panel_sizes(document, stack_for(locale))
         assert all(size >= 7 for size in sizes.values()), sizes
 

@@ -11,7 +11,7 @@ import pytest
 
 from handouts.catalog import read_catalog
 
-from tests.conftest import replace_on_line, run_tool
+from tests.conftest import catalog_file, replace_on_line, run_tool
 
 
 def handouts_cli(project_dir: Path, *args: str):
@@ -44,68 +44,68 @@ def line_of(path: Path, fragment: str) -> int:
 
 
 def test_broken_yaml_names_file_and_line(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_in(es, '    breathing: "Le cuesta respirar"', '    breathing: "Le cuesta respirar\n  oops: [')
     output = project_copy / "output"
-    line = assert_clean_failure(handouts_cli(project_copy, "build"), output, "locales/es.yaml:", "invalid YAML")
-    assert re.search(r"locales/es\.yaml:\d+", line)
+    line = assert_clean_failure(handouts_cli(project_copy, "build"), output, "locales/es/higm.yaml:", "invalid YAML")
+    assert re.search(r"locales/es/higm\.yaml:\d+", line)
 
 
 def test_missing_key_names_file_and_key(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     text = es.read_text(encoding="utf-8")
     es.write_text(re.sub(r"\n    chest_pain: .*\n", "\n", text, count=1), encoding="utf-8")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        "locales/es.yaml", "signs.chest_pain", "missing key", "locales/en.yaml:",
+        "locales/es/higm.yaml", "signs.chest_pain", "missing key", "locales/en/higm.yaml:",
     )
 
 
 def test_unknown_placeholder_names_file_line_and_key(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     line = line_of(es, "fever: ")
     replace_on_line(es, "fever: ", "{fever}", "{temp}")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        f"locales/es.yaml:{line}", "signs.fever", "unknown placeholder {temp}",
+        f"locales/es/higm.yaml:{line}", "signs.fever", "unknown placeholder {temp}",
     )
 
 
 def test_broken_placeholder_is_reported(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     line = line_of(es, "fever: ")
     replace_on_line(es, "fever: ", "{fever}", "{fever")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        f"locales/es.yaml:{line}", "signs.fever", "broken placeholder",
+        f"locales/es/higm.yaml:{line}", "signs.fever", "broken placeholder",
     )
 
 
 def test_unknown_placeholder_in_the_source_is_reported(project_copy):
-    en = project_copy / "locales" / "en.yaml"
+    en = catalog_file(project_copy, "en")
     replace_on_line(en, "fever: ", "{fever}", "{fever_c}")
     assert_clean_failure(
-        handouts_cli(project_copy, "build"), project_copy / "output", "locales/en.yaml", "signs.fever", "{fever_c}"
+        handouts_cli(project_copy, "build"), project_copy / "output", "locales/en/higm.yaml", "signs.fever", "{fever_c}"
     )
 
 
 def test_key_used_by_a_template_but_missing_everywhere(project_copy):
-    template = project_copy / "templates" / "checklist.xml.j2"
+    template = project_copy / "templates" / "higm" / "checklist.xml.j2"
     replace_in(template, 't("checklist.intro")', 't("checklist.introduction")')
     line = assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        "checklist.introduction", "missing key", "templates/checklist.xml.j2:",
+        "checklist.introduction", "missing key", "templates/higm/checklist.xml.j2:",
     )
-    assert "locales/en.yaml" in line
+    assert "locales/en/higm.yaml" in line
 
 
 def test_too_long_card_text_fails_with_key_and_line(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     line = line_of(es, "back_no_live:")
     replace_in(es, '    back_no_live: "', '    back_no_live: "' + "No administrar vacunas vivas bajo ninguna circunstancia. " * 6)
     assert_clean_failure(
         handouts_cli(project_copy, "build", "--locale", "es"), project_copy / "output",
-        "locales/es.yaml", "ER card back does not fit", f"er_card.back_no_live (line {line})",
+        "locales/es/higm.yaml", "ER card back does not fit", f"er_card.back_no_live (line {line})",
     )
 
 
@@ -116,7 +116,7 @@ def test_failed_build_keeps_existing_output_untouched(project_copy):
     assert ok.returncode == 0, ok.stderr
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert len([p for p in before if p.suffix == ".pdf"]) == 1
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_on_line(es, "fever: ", "{fever}", "{temp}")
     failed = handouts_cli(project_copy, "build")
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
@@ -125,22 +125,22 @@ def test_failed_build_keeps_existing_output_untouched(project_copy):
 
 def test_translation_text_is_data_not_markup(project_copy, tmp_path):
     """{{ }}, <, & and ReportLab tags in a translation print literally."""
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_in(es, '    home_clothes: "', "    home_clothes: \"{{ 7*7 }} <b>x</b> & <font size=40>y</font> ")
     result = handouts_cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4")
     assert result.returncode == 0, result.stderr
-    text = run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout
+    text = run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "checklist-a4.pdf"), "-").stdout
     assert "{{ 7*7 }} <b>x</b> & <font size=40>y</font>" in text
     assert "49" not in text
 
 
 def test_character_missing_from_the_font_names_key_and_line(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     line = line_of(es, "diarrhea: ")
     replace_in(es, '    diarrhea: "', '    diarrhea: "\u0F00 ')  # Tibetan: no font of the Latin stack has it
     assert_clean_failure(
         handouts_cli(project_copy, "build", "--locale", "es"), project_copy / "output",
-        f"locales/es.yaml:{line}", "signs.diarrhea", "U+0F00", "not in any font",
+        f"locales/es/higm.yaml:{line}", "signs.diarrhea", "U+0F00", "not in any font",
     )
 
 
@@ -160,21 +160,22 @@ def test_unknown_locale_is_a_usage_error(project_copy):
 
 
 @pytest.mark.parametrize(
-    "meta_line, replacement, message",
+    "catalog, meta_line, replacement, message",
     [
-        ("  direction: ltr", "  direction: sideways", "meta.direction"),
-        ("  locale: es ", "  locale: fr ", "does not match the file name"),
-        ("  translated_on: 2026-11-25", "  translated_on: yesterday", "YYYY-MM-DD"),
+        ("shared", "  direction: ltr", "  direction: sideways", "meta.direction"),
+        ("higm", "  locale: es ", "  locale: fr ", "does not match the folder name"),
+        ("higm", "  translated_on: 2026-11-25", "  translated_on: yesterday", "YYYY-MM-DD"),
     ],
 )
-def test_bad_metadata_is_reported(project_copy, meta_line, replacement, message):
-    es = project_copy / "locales" / "es.yaml"
-    replace_in(es, meta_line, replacement)
-    assert_clean_failure(handouts_cli(project_copy, "build"), project_copy / "output", "locales/es.yaml", message)
+def test_bad_metadata_is_reported(project_copy, catalog, meta_line, replacement, message):
+    path = catalog_file(project_copy, "es", catalog)
+    replace_in(path, meta_line, replacement)
+    assert_clean_failure(handouts_cli(project_copy, "build"), project_copy / "output",
+                         f"locales/es/{catalog}.yaml", message)
 
 
 def test_duplicate_key_is_reported(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_in(es, '    breathing: "', '    breathing: "x"\n    breathing: "')
     assert_clean_failure(handouts_cli(project_copy, "build"), project_copy / "output", "key appears twice", "breathing")
 

@@ -10,7 +10,10 @@ import pytest
 
 from handouts.errors import SettingsError
 from handouts.formatting import format_date, format_fever_threshold, language_name, uses_fahrenheit_first
-from handouts.settings import read_settings
+from handouts.settings import Temperature, read_settings
+from tests.conftest import PROJECT
+
+MANIFEST = PROJECT.manifest
 
 
 def test_fever_units_follow_the_locale():
@@ -33,15 +36,28 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_example_settings_are_valid():
-    settings = read_settings(Path(__file__).resolve().parent.parent / "handouts.example.yaml")
-    assert settings.clinic.immunology_phone == "+1 555 010 0142"
+    settings = read_settings(Path(__file__).resolve().parent.parent / "handouts.example.yaml", MANIFEST)
+    assert settings.clinic_values(MANIFEST).immunology_phone == "+1 555 010 0142"
     assert settings.papers == ("letter", "a4")
-    assert settings.fever.fahrenheit == 103 and settings.fever.celsius == Decimal("39.4")
+    fever = settings.parameter_values(MANIFEST, "higm")["fever"]
+    assert fever.is_set and fever.value == Temperature(Decimal("39.4"), Decimal(103))
 
 
 def test_fever_threshold_in_celsius_converts(tmp_path):
-    settings = read_settings(write(tmp_path, 'fever_threshold: "39.5 C"\npaper: a4\nlocales: [es]\n'))
-    assert settings.fever.fahrenheit == 103 and settings.papers == ("a4",) and settings.locales == ("es",)
+    settings = read_settings(write(tmp_path, 'parameters:\n  fever: "39.5 C"\npaper: a4\nlocales: [es]\n'), MANIFEST)
+    assert settings.parameter_values(MANIFEST, "higm")["fever"].value.fahrenheit == 103
+    assert settings.papers == ("a4",) and settings.locales == ("es",)
+
+
+def test_a_parameter_can_differ_by_condition(tmp_path):
+    text = 'parameters:\n  fever: "39.5 C"\nconditions:\n  higm:\n    parameters:\n      fever: "38.3 C"\n'
+    settings = read_settings(write(tmp_path, text), MANIFEST)
+    assert settings.parameter_values(MANIFEST, "higm")["fever"].value.celsius == Decimal("38.3")
+
+
+def test_parentheses_in_a_phone_number_are_accepted(tmp_path):
+    settings = read_settings(write(tmp_path, 'clinic:\n  phone: "(617) 555-0123"\n'), MANIFEST)
+    assert settings.clinic_values(MANIFEST).phone == "(617) 555-0123"
 
 
 @pytest.mark.parametrize(
@@ -51,14 +67,16 @@ def test_fever_threshold_in_celsius_converts(tmp_path):
         ('clinic:\n  phone: "12"\n', "clinic.phone"),
         ('clinic:\n  fax: "+1 555 0100"\n', "clinic.fax"),
         ("paper: legal\n", "unknown paper size"),
-        ('fever_threshold: "hot"\n', "fever_threshold"),
-        ('fever_threshold: "120 F"\n', "between 99 and 106"),
+        ('parameters:\n  fever: "hot"\n', "parameters.fever"),
+        ('parameters:\n  fever: "120 F"\n', "between 99 and 106"),
+        ('parameters:\n  colour: "blue"\n', "unknown parameter"),
+        ("conditions: [flu]\n", "unknown condition"),
         ("colour: blue\n", "unknown setting"),
         ("clinic: [\n", "invalid YAML"),
     ],
 )
 def test_bad_settings_name_file_line_and_key(tmp_path, text, fragment):
     with pytest.raises(SettingsError) as caught:
-        read_settings(write(tmp_path, text))
+        read_settings(write(tmp_path, text), MANIFEST)
     message = str(caught.value)
     assert "handouts.yaml:" in message and fragment in message

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import textstat
 
-from handouts.compose import HANDOUTS, Composer
 from handouts.document import Heading, ListBlock, Paragraph, iter_blocks
-from handouts.settings import Settings
+from tests.conftest import CONDITIONS, compose, handouts_of
 
 
 def handout_sentences(document) -> str:
@@ -26,9 +25,9 @@ def handout_sentences(document) -> str:
     return " ".join(parts)
 
 
-@pytest.mark.parametrize("handout", HANDOUTS)
-def test_english_text_reads_at_grade_8_or_below(project, catalogs, handout):
-    document = Composer(project.templates_dir, Settings()).compose(handout, catalogs["en"], catalogs["en"])
+@pytest.mark.parametrize("condition, handout", [(c, h) for c in CONDITIONS for h in handouts_of(c)])
+def test_english_text_reads_at_grade_8_or_below(condition, handout):
+    document = compose(condition, handout, "en")
     text = handout_sentences(document)
     assert len(text.split()) > 80
     fk = textstat.flesch_kincaid_grade(text)

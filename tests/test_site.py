@@ -12,6 +12,8 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
+from tests.conftest import CONDITIONS, locales_of, texts_of
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / ".test-deps" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,22 +56,25 @@ def test_every_link_on_every_page_resolves_to_a_local_file(built):
             assert target.is_file(), f"{page}: broken link {link}"
 
 
-def test_each_page_has_the_right_lang_and_dir(built, catalogs):
+def test_each_page_has_the_right_lang_and_dir(built):
     output = built[0]
-    for tag, catalog in catalogs.items():
-        for page in (output / tag).glob("*.html"):
-            attrs = parse(page).html_attrs
-            assert attrs.get("lang") == tag, page
-            assert attrs.get("dir") == catalog.meta.direction, page
+    for condition in CONDITIONS:
+        for tag in locales_of(condition):
+            for page in (output / condition / tag).glob("*.html"):
+                attrs = parse(page).html_attrs
+                assert attrs.get("lang") == tag, page
+                assert attrs.get("dir") == texts_of(condition, tag).direction, page
     index = parse(output / "index.html")
     assert index.html_attrs.get("lang") == "en"
 
 
-def test_index_lists_every_language_in_its_own_script_with_the_english_name(built, catalogs):
+def test_index_lists_every_condition_and_its_languages_in_their_own_script(built):
     html = (built[0] / "index.html").read_text(encoding="utf-8")
     for own, english in (("العربية", "Arabic"), ("Tiếng Việt", "Vietnamese"), ("한국어", "Korean"), ("Español", "Spanish")):
         assert re.search(f">{re.escape(own)}</a> <span class=\"english\" lang=\"en\">{english}</span>", html), own
-    assert html.count('<li><a href="') == len(catalogs)
+    assert html.count('<li><a href="') == sum(len(locales_of(c)) for c in CONDITIONS)
+    for condition in CONDITIONS:
+        assert f'id="{condition}"' in html
 
 
 def test_pages_are_deterministic_and_fetch_nothing(built, project, tmp_path):
@@ -79,8 +84,10 @@ def test_pages_are_deterministic_and_fetch_nothing(built, project, tmp_path):
     build(project, tmp_path, settings=Settings(), locales=["fa"], editions=("standard",))
     again = tmp_path / "again"
     build(project, again, settings=Settings(), locales=["fa"], editions=("standard",))
-    for page in (tmp_path / "fa").glob("*.html"):
-        assert page.read_bytes() == (again / "fa" / page.name).read_bytes()
+    pages = list((tmp_path / "higm" / "fa").glob("*.html"))
+    assert pages
+    for page in pages:
+        assert page.read_bytes() == (again / "higm" / "fa" / page.name).read_bytes()
         assert "<script" not in page.read_text(encoding="utf-8")
 
 
@@ -91,6 +98,7 @@ from playwright import sync_api as playwright  # noqa: E402  (a test dependency:
 
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium through Playwright; tests using it are marked ``browser``."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
     if not AXE.is_file():
@@ -120,8 +128,8 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate("async () => (await axe.run(document)).violations.map(v => ({id: v.id, nodes: v.nodes.length, help: v.help}))")
 
 
-@pytest.mark.parametrize("relative", ["index.html", "es/index.html", "es/checklist.html", "ar/index.html",
-                                      "ar/er-card.html", "zh-Hans/overview.html"])
+@pytest.mark.parametrize("relative", ["index.html", "higm/es/index.html", "higm/es/checklist.html",
+                                      "higm/ar/index.html", "higm/ar/er-card.html", "higm/zh-Hans/overview.html"])
 def test_axe_reports_no_violations(built, browser, relative):
     page = open_page(browser, built[0] / relative)
     try:
@@ -133,7 +141,7 @@ def test_axe_reports_no_violations(built, browser, relative):
 
 
 def test_arabic_page_lays_out_right_to_left(built, browser):
-    page = open_page(browser, built[0] / "ar" / "checklist.html")
+    page = open_page(browser, built[0] / "higm" / "ar" / "checklist.html")
     try:
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
         box = page.locator("ul.checklist li").first.locator("input").bounding_box()
@@ -146,7 +154,7 @@ def test_arabic_page_lays_out_right_to_left(built, browser):
 
 
 def test_checkboxes_tick_without_javascript_and_nothing_overflows_a_phone(built, browser):
-    page = open_page(browser, built[0] / "en" / "checklist.html")
+    page = open_page(browser, built[0] / "higm" / "en" / "checklist.html")
     try:
         box = page.locator("input[type=checkbox]").first
         box.check()
@@ -156,7 +164,7 @@ def test_checkboxes_tick_without_javascript_and_nothing_overflows_a_phone(built,
         page.close()
 
 
-@pytest.mark.parametrize("relative", ["es/index.html", "ar/overview.html", "zh-Hans/checklist.html"])
+@pytest.mark.parametrize("relative", ["higm/es/index.html", "higm/ar/overview.html", "higm/zh-Hans/checklist.html"])
 def test_phone_width_screenshots(built, browser, relative):
     """Screenshots at 360 px for a Latin, an Arabic and a Chinese page (looked at by a person)."""
     page = open_page(browser, built[0] / relative)
@@ -180,7 +188,7 @@ def test_serve_previews_the_site_on_a_loopback_port(built):
     try:
         line = server.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
-        with urllib.request.urlopen(url + "ar/index.html", timeout=10) as response:
+        with urllib.request.urlopen(url + "higm/ar/index.html", timeout=10) as response:
             page = response.read().decode("utf-8")
         assert 'lang="ar" dir="rtl"' in page
     finally:

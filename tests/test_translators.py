@@ -15,7 +15,7 @@ from handouts.catalog import Catalog, LocaleMeta, Message, read_catalog
 from handouts.checks.translation import TEXT_CHECKS, Context
 from handouts.errors import Location
 from handouts.state import KeyState, fingerprint, load_state
-from tests.conftest import replace_on_line, run_tool
+from tests.conftest import ALL_LOCALES, catalog_file, replace_on_line, run_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,51 +100,51 @@ def test_check_is_clean_on_the_repository_and_reports_json():
 
 def test_check_exit_codes(project_copy):
     assert cli(project_copy, "check", "--locale", "xx").returncode == 2
-    replace_on_line(project_copy / "locales" / "es.yaml", "fever: ", "{fever}", "{fiebre}")
+    replace_on_line(catalog_file(project_copy, "es"), "fever: ", "{fever}", "{fiebre}")
     result = cli(project_copy, "check", "--locale", "es")
     assert result.returncode == 1
-    assert re.search(r"locales/es.yaml:\d+: signs.fever: unknown placeholder \{fiebre\}", result.stdout)
+    assert re.search(r"locales/es/higm.yaml:\d+: signs.fever: unknown placeholder \{fiebre\}", result.stdout)
 
 
 def test_changing_the_english_text_marks_exactly_those_keys_stale(project_copy):
-    en = project_copy / "locales" / "en.yaml"
+    en = catalog_file(project_copy, "en")
     replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
     replace_on_line(en, "home_clothes:", '"Wear clean, dry clothes."', '"Wear clean clothes that are dry."')
     result = cli(project_copy, "check", "--format", "json")
     stale = {(f["locale"], f["key"]) for f in json.loads(result.stdout)["findings"] if f["check"] == "stale"}
-    locales = {p.stem for p in (project_copy / "locales").glob("*.yaml")} - {"en"}
+    locales = {p.parent.name for p in (project_copy / "locales").glob("*/higm.yaml")} - {"en"}
     assert stale == {(tag, key) for tag in locales for key in ("signs.breathing", "checklist.home_clothes")}
 
 
 def test_stale_card_text_stops_the_card_unless_allowed(project_copy):
-    en = project_copy / "locales" / "en.yaml"
+    en = catalog_file(project_copy, "en")
     replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
     blocked = cli(project_copy, "build", "--locale", "es", "--handout", "er-card", "--paper", "a4")
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
-    assert "the ER card is not built" in blocked.stderr and "signs.breathing" in blocked.stderr
-    assert not (project_copy / "output" / "es" / "er-card-a4.pdf").exists()
+    assert "the er-card is not built" in blocked.stderr and "signs.breathing" in blocked.stderr
+    assert not (project_copy / "output" / "higm" / "es" / "er-card-a4.pdf").exists()
     allowed = cli(project_copy, "build", "--locale", "es", "--handout", "er-card", "--paper", "a4", "--allow-draft")
     assert allowed.returncode == 0, allowed.stderr
-    text = run_tool("pdftotext", str(project_copy / "output" / "es" / "er-card-a4.pdf"), "-").stdout
+    text = run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "er-card-a4.pdf"), "-").stdout
     assert "desactualizadas" in " ".join(text.split())  # the visible out-of-date line
 
 
 def test_missing_text_falls_back_to_english_only_when_asked_and_visibly(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_on_line(es, "home_clothes:", '"Use ropa limpia y seca."', '""')
     assert cli(project_copy, "build", "--locale", "es", "--handout", "checklist").returncode == 1
     result = cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4",
                  "--no-large-print", "--fallback-english")
     assert result.returncode == 0, result.stderr
-    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout.split())
+    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "checklist-a4.pdf"), "-").stdout.split())
     assert "[EN] Wear clean, dry clothes." in text and "[EN]" in text and "inglés" in text
 
 
 def test_po_export_is_accepted_by_msgfmt_and_carries_context_comments_and_fuzzy(project_copy, tmp_path):
-    en = project_copy / "locales" / "en.yaml"
+    en = catalog_file(project_copy, "en")
     replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
     po_path = tmp_path / "es.po"
-    result = cli(project_copy, "export-po", "--locale", "es", "--output", str(po_path))
+    result = cli(project_copy, "export-po", "--locale", "es", "--catalog", "higm", "--output", str(po_path))
     assert result.returncode == 0, result.stderr
     checked = run_tool("msgfmt", "-c", "-o", str(tmp_path / "es.mo"), str(po_path))
     assert checked.returncode == 0, checked.stderr
@@ -160,20 +160,20 @@ def test_po_export_is_accepted_by_msgfmt_and_carries_context_comments_and_fuzzy(
 
 
 def test_po_round_trip_is_lossless(project_copy, tmp_path):
-    es = project_copy / "locales" / "es.yaml"
-    state = project_copy / "locales" / "state" / "es.yaml"
+    es = catalog_file(project_copy, "es")
+    state = project_copy / "locales" / "es" / "state" / "higm.yaml"
     before, state_before = es.read_bytes(), state.read_bytes()
     po_path = tmp_path / "es.po"
-    assert cli(project_copy, "export-po", "--locale", "es", "--output", str(po_path)).returncode == 0
+    assert cli(project_copy, "export-po", "--locale", "es", "--catalog", "higm", "--output", str(po_path)).returncode == 0
     result = cli(project_copy, "import-po", str(po_path))
     assert result.returncode == 0, result.stderr
     assert es.read_bytes() == before and state.read_bytes() == state_before
 
 
 def test_po_import_writes_changes_keeps_comments_and_refuses_broken_placeholders(project_copy, tmp_path):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     po_path = tmp_path / "es.po"
-    cli(project_copy, "export-po", "--locale", "es", "--output", str(po_path))
+    cli(project_copy, "export-po", "--locale", "es", "--catalog", "higm", "--output", str(po_path))
     with po_path.open("rb") as handle:
         po = read_po(handle)
     po.get("Trouble breathing", context="signs.breathing").string = "Dificultad para respirar"
@@ -197,65 +197,67 @@ def test_po_import_writes_changes_keeps_comments_and_refuses_broken_placeholders
 def test_review_signs_off_and_an_edit_undoes_it(project_copy):
     result = cli(project_copy, "review", "--locale", "es", "--by", "Dr. Ana Ruiz", "--date", "2026-11-20")
     assert result.returncode == 0, result.stderr
-    catalog = read_catalog(project_copy / "locales" / "es.yaml")
+    catalog = read_catalog(catalog_file(project_copy, "es"))
     assert catalog.meta.status == "reviewed" and catalog.meta.reviewed_by == "Dr. Ana Ruiz"
-    assert "# Spanish" in (project_copy / "locales" / "es.yaml").read_text(encoding="utf-8")
+    assert "# Spanish" in catalog_file(project_copy, "es").read_text(encoding="utf-8")
     build = cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4", "--no-large-print")
     assert build.returncode == 0, build.stderr
-    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout.split())
+    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "checklist-a4.pdf"), "-").stdout.split())
     assert "Dr. Ana Ruiz" in text and "20 de noviembre de 2026" in text
     # a text edited after review is no longer reviewed, and the printed status says so
-    replace_on_line(project_copy / "locales" / "es.yaml", "home_clothes:", "limpia", "bien limpia")
+    replace_on_line(catalog_file(project_copy, "es"), "home_clothes:", "limpia", "bien limpia")
     status = cli(project_copy, "status").stdout
-    reviewed, total = map(int, re.search(r"^es .* (\d+)/(\d+)\s+\d+%$", status, re.M).groups())
+    reviewed, total = map(int, re.search(r"^es\s+higm .* (\d+)/(\d+)\s+\d+%$", status, re.M).groups())
     assert reviewed == total - 1
     cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4", "--no-large-print",
         "--allow-draft")
-    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "checklist-a4.pdf"), "-").stdout.split())
+    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "checklist-a4.pdf"), "-").stdout.split())
     assert "Dr. Ana Ruiz" not in text
 
 
 def test_a_new_language_from_scaffold_to_print(project_copy, tmp_path):
     """Scaffold German, translate it through a PO file, check it clean, print it."""
     assert cli(project_copy, "new-locale", "de").returncode == 0
-    de = project_copy / "locales" / "de.yaml"
+    de = catalog_file(project_copy, "de")
     scaffold = de.read_text(encoding="utf-8")
     assert "direction: ltr" in scaffold and "# en: Fever of {fever} or higher" in scaffold
     assert "one, other" in scaffold  # plural categories from Babel
     assert cli(project_copy, "check", "--locale", "de").returncode == 1  # everything empty
-    po_path = tmp_path / "de.po"
-    assert cli(project_copy, "export-po", "--locale", "de", "--output", str(po_path)).returncode == 0
-    with po_path.open("rb") as handle:
-        po = read_po(handle)
-    for message in po:
-        if message.id:  # a stand-in translation: the English with its first letter's case swapped
-            text = message.id
-            message.string = text[0].swapcase() + text[1:] if text[0].isalpha() else "» " + text
-    po.last_translator = "Test Übersetzerin <t@example.org>"
-    with po_path.open("wb") as handle:
-        write_po(handle, po, width=0)
-    assert cli(project_copy, "import-po", str(po_path)).returncode == 0
+    assert cli(project_copy, "export-po", "--locale", "de").returncode == 0  # po/<catalog>/de.po
+    for po_path in sorted((project_copy / "po").glob("*/de.po")):
+        with po_path.open("rb") as handle:
+            po = read_po(handle)
+        for message in po:
+            if message.id:  # a stand-in translation: the English with its first letter's case swapped
+                text = message.id
+                message.string = text[0].swapcase() + text[1:] if text[0].isalpha() else "» " + text
+        po.last_translator = "Test Übersetzerin <t@example.org>"
+        with po_path.open("wb") as handle:
+            write_po(handle, po, width=0)
+        imported_po = cli(project_copy, "import-po", str(po_path))
+        assert imported_po.returncode == 0, imported_po.stderr
     imported = read_catalog(de)
     assert imported.meta.status == "draft" and imported.meta.translated_by.startswith("Test Übersetzerin")
     check = cli(project_copy, "check", "--locale", "de")
     assert check.returncode == 0, check.stdout
     build = cli(project_copy, "build", "--locale", "de", "--paper", "a4")
     assert build.returncode == 0, build.stderr
-    assert (project_copy / "output" / "de" / "er-card-a4.pdf").is_file()
+    assert (project_copy / "output" / "higm" / "de" / "er-card-a4.pdf").is_file()
     assert (project_copy / "output" / "translation-status.html").is_file()
 
 
 def test_status_report_html_is_an_accessible_table(built):
     html = (built[0] / "translation-status.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "<caption>" in html and 'scope="col"' in html
-    assert html.count('<th scope="row">') == len(list((ROOT / "locales").glob("*.yaml"))) - 1
+    assert html.count('<th scope="row">') == len(list((ROOT / "locales").glob("*/*.yaml"))) - len(
+        list((ROOT / "locales" / "en").glob("*.yaml")))
 
 
 def test_fallback_also_covers_an_untranslated_text_with_a_placeholder(project_copy):
-    es = project_copy / "locales" / "es.yaml"
+    es = catalog_file(project_copy, "es")
     replace_on_line(es, "fever: ", "Fiebre de {fever} o más", "")
     result = cli(project_copy, "build", "--locale", "es", "--handout", "overview", "--paper", "a4",
                  "--no-large-print", "--fallback-english")
     assert result.returncode == 0, result.stderr
-    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "es" / "overview-a4.pdf"), "-").stdout.split())
+    text = " ".join(run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "overview-a4.pdf"), "-").stdout.split())
     assert "[EN] Fever of 103°F" in text  # English stands in, its placeholder filled the English way

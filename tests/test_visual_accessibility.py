@@ -45,7 +45,7 @@ def test_english_overview_body_lines_hold_60_to_75_characters(built):
     import subprocess
 
     for paper in ("letter", "a4"):
-        path = built[0] / "en" / f"overview-{paper}.pdf"
+        path = built[0] / "higm" / "en" / f"overview-{paper}.pdf"
         xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True).stdout
         lengths = []
         for block in re.findall(r"<block.*?</block>", xml, re.S):

@@ -1,23 +1,25 @@
-"""Run every check on every locale; summarise each locale's translation status."""
+"""Run every check on every catalog; summarise each catalog's translation status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from handouts.catalog import SOURCE_LOCALE, Catalog, check_source, read_catalog
 from handouts.checks import Finding
-from handouts.checks.printing import coverage, layout
+from handouts.checks.printing import PRINTING_CHECKS
 from handouts.checks.translation import TEXT_CHECKS, Context
-from handouts.compose import PLACEHOLDERS, Composer
+from handouts.compose import Composer
 from handouts.errors import HandoutsError, Location
+from handouts.project import Project
 from handouts.settings import Settings
-from handouts.state import is_reviewed, is_stale, load_state
+from handouts.state import is_reviewed, is_stale
+from handouts.texts import CatalogStore
 
 
 @dataclass(frozen=True)
 class Summary:
     locale: str
+    catalog: str
     name: str
     status: str
     total: int
@@ -32,23 +34,11 @@ class Summary:
         return 100.0 * (self.translated - self.stale) / self.total if self.total else 100.0
 
 
-def read_locales(locales_dir: Path, only: list[str] | None = None) -> tuple[Catalog, dict[str, Catalog | HandoutsError]]:
-    source = read_catalog(locales_dir / f"{SOURCE_LOCALE}.yaml")
-    check_source(source, PLACEHOLDERS)
-    out: dict[str, Catalog | HandoutsError] = {}
-    for path in sorted(locales_dir.glob("*.yaml")):
-        tag = path.stem
-        if tag == SOURCE_LOCALE or (only and tag not in only):
-            continue
-        try:
-            out[tag] = read_catalog(path, allow_empty=True)
-        except HandoutsError as error:
-            out[tag] = error
-    return source, out
-
-
-def summarise(catalog: Catalog, source: Catalog, locales_dir: Path) -> Summary:
-    state = load_state(locales_dir, catalog.locale)
+def summarise(store: CatalogStore, tag: str, name: str) -> Summary:
+    """One catalog file's translation status (read leniently: empty texts count as missing)."""
+    source = store.source(name)
+    catalog = store.read(tag, name, allow_empty=True)
+    state = store.state(tag, name)
     translated = stale = reviewed = 0
     for key, english in source.messages.items():
         message = catalog.messages.get(key)
@@ -58,37 +48,77 @@ def summarise(catalog: Catalog, source: Catalog, locales_dir: Path) -> Summary:
         stale += is_stale(state.get(key), english.text)
         reviewed += is_reviewed(state.get(key), message.text)
     total = len(source.messages)
-    return Summary(catalog.locale, catalog.meta.name, catalog.meta.status, total, translated, stale,
+    from handouts.formatting import language_name
+
+    return Summary(tag, name, catalog.meta.name or language_name(tag), catalog.meta.status, total, translated, stale,
                    total - translated, reviewed)
 
 
-def check_locale(catalog: Catalog, source: Catalog, locales_dir: Path, settings: Settings,
-                 templates_dir: Path) -> list[Finding]:
-    ctx = Context(catalog, source, load_state(locales_dir, catalog.locale))
-    findings: list[Finding] = []
-    for check in TEXT_CHECKS.values():
-        findings.extend(check(ctx))
-    if not any(f.check == "placeholder" for f in findings):  # a broken placeholder cannot be laid out
-        composer = Composer(templates_dir, settings)
-        for check in (layout, coverage):
-            try:
-                findings.extend(check(ctx, composer))
-            except HandoutsError as error:
-                findings.append(ctx.finding("error", check.__name__, error.where or Location(catalog.path),
-                                            error.key, error.message))
-    return findings
+def catalogs_of(project: Project, conditions: Sequence[str] | None = None) -> list[str]:
+    """The catalogs the named conditions use (the shared one included), or all of them."""
+    if not conditions:
+        return project.catalog_names()
+    names = [project.manifest.shared_catalog]
+    for condition in conditions:
+        catalog = project.manifest.condition(condition).catalog
+        if catalog not in names:
+            names.append(catalog)
+    return names
 
 
-def run_checks(locales_dir: Path, templates_dir: Path, settings: Settings, only: list[str] | None = None
-               ) -> tuple[list[Finding], list[Summary]]:
-    source, catalogs = read_locales(locales_dir, only)
-    findings: list[Finding] = []
-    summaries: list[Summary] = []
-    for tag, catalog in catalogs.items():
-        if isinstance(catalog, HandoutsError):
-            findings.append(Finding(tag, "error", "file", catalog.where or Location(locales_dir / f"{tag}.yaml"),
-                                    catalog.key, catalog.message))
+def summaries(store: CatalogStore, locales: Sequence[str] | None = None,
+              conditions: Sequence[str] | None = None) -> list[Summary]:
+    """Every translated catalog file that exists (the source language left out)."""
+    out = []
+    for tag in store.project.locale_tags():
+        if tag == store.source_locale or (locales and tag not in locales):
             continue
-        findings.extend(check_locale(catalog, source, locales_dir, settings, templates_dir))
-        summaries.append(summarise(catalog, source, locales_dir))
-    return findings, summaries
+        for name in catalogs_of(store.project, conditions):
+            if store.has(tag, name):
+                try:
+                    out.append(summarise(store, tag, name))
+                except HandoutsError:
+                    continue  # an unreadable file is reported by `handouts check`
+    return out
+
+
+def run_checks(project: Project, settings: Settings, store: CatalogStore, *, locales: Sequence[str] | None = None,
+               conditions: Sequence[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> tuple[list[Finding], list[Summary]]:
+    """Text checks on every catalog file, printing checks on every condition's handouts."""
+    findings: list[Finding] = []
+    names = catalogs_of(project, conditions)
+    tags = [t for t in project.locale_tags() if t != store.source_locale and (not locales or t in locales)]
+    for tag in tags:
+        if progress:
+            progress(tag)
+        readable = True
+        for name in names:
+            if not store.has(tag, name):
+                continue
+            try:
+                catalog = store.read(tag, name, allow_empty=True)
+                ctx = Context(catalog, store.source(name), store.state(tag, name))
+            except HandoutsError as error:
+                findings.append(Finding(tag, "error", "file", error.where or Location(project.catalog_path(tag, name)),
+                                        error.key, error.message))
+                readable = False
+                continue
+            for check in TEXT_CHECKS.values():
+                findings.extend(check(ctx))
+        if not readable or any(f.locale == tag and f.check in ("placeholder", "file") for f in findings):
+            continue  # a broken placeholder or file cannot be laid out
+        for condition_name in conditions or project.manifest.conditions:
+            condition = project.manifest.conditions[condition_name]
+            if tag not in store.locales(condition):
+                continue
+            try:
+                texts = store.texts(condition, tag, allow_missing=True)
+                source = store.source_texts(condition)
+                composer = Composer(project, settings, condition_name)
+                for check in PRINTING_CHECKS.values():
+                    findings.extend(check(texts, source, condition, composer))
+            except HandoutsError as error:
+                findings.append(Finding(tag, "error", "file", error.where or Location(project.locales_dir / tag),
+                                        error.key, error.message))
+    return findings, summaries(store, locales, conditions)

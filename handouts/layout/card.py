@@ -22,7 +22,8 @@ from handouts.errors import LayoutError, Location
 from handouts.layout import icons
 from handouts.layout.flowables import block_flowables, make_text
 from handouts.layout.fonts import FontStack
-from handouts.layout.pages import PAPERS, PdfInfo
+from handouts.layout.paper import PAPERS, RenderRequest
+from handouts.layout.rl_patches import apply_patches
 from handouts.layout.styles import INK, WARNING, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, marked, plan_structure
 
@@ -239,8 +240,9 @@ def _draw_notice(canvas: Canvas, section: Section, styles: TextStyles, x: float,
     return y
 
 
-def render_card_sheet(document: Document, stack: FontStack, paper: str, info: PdfInfo,
-                      source_file: Location) -> tuple[bytes, Tagger]:
+def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
+    apply_patches()
+    stack, paper, info, source_file = request.stack, request.paper, request.info, request.where
     tagger = Tagger(document.lang)
     setting = TextSetting(stack, document.lang, document.direction == "rtl", plan_structure(document, tagger))
     front = layout_panel(document.section("front"), setting, source_file)

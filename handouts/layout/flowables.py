@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from handouts.document import (
     Block,
     Callout,
+    DocumentVisitor,
     Field,
     FieldRow,
     Figure,
@@ -26,12 +27,14 @@ from handouts.document import (
     ListBlock,
     ListItem,
     Paragraph,
-    Span,
+    Term,
+    Terms,
     plain_text,
 )
 from handouts.errors import LayoutError
 from handouts.layout import icons
 from handouts.layout.fonts import FontStack
+from handouts.layout.overflow import too_wide
 from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
 from handouts.layout.text import ShapedText
 from handouts.pdf.tags import Node, artifact, marked
@@ -105,7 +108,7 @@ class TextBlock(RLParagraph):
     def wrap(self, availWidth, availHeight):
         needed = self.minWidth()
         if needed > availWidth + 0.01:
-            raise _too_wide(self.content, needed, availWidth)
+            raise too_wide(self.content, needed, availWidth)
         return super().wrap(availWidth, availHeight)
 
     def draw(self):
@@ -157,34 +160,16 @@ def make_text(content: Inline, style, block: Block | None, setting: TextSetting,
     return text
 
 
-def _too_wide(content: Inline, needed: float, available: float) -> LayoutError:
-    span = _longest_word_span(content)
-    what = "a word" if span is None or span.key else f"the clinic setting {span.text!r}"
-    return LayoutError(
-        f"{what} is {needed / mm:.1f} mm wide but only {available / mm:.1f} mm fit; "
-        "shorten it or add a space",
-        span.where if span else None,
-        span.key if span else None,
-    )
-
-
-def _longest_word_span(content: Inline) -> Span | None:
-    best, length = None, -1
-    for span in content:
-        for word in span.text.split():
-            if len(word) > length:
-                best, length = span, len(word)
-    return best
-
-
 class MarkerItem(Flowable):
     """A list item: a marker (bullet or tick box) beside its text, kept in one piece."""
 
-    def __init__(self, item: ListItem, style, kind: str, setting: TextSetting, *, indent: float, box: float = 0):
+    def __init__(self, item: ListItem, style, kind: str, setting: TextSetting, *, indent: float, box: float = 0,
+                 icon: float = 0):
         super().__init__()
         self.block = item
         self.kind = kind
-        self.indent = indent
+        self.icon = icon  # room for a pictogram between marker and text (0: none in this list)
+        self.indent = indent + (icon + style.fontSize * 0.5 if icon else 0)
         self.box = box
         self.rtl = setting.rtl
         structure = setting.structure
@@ -196,7 +181,7 @@ class MarkerItem(Flowable):
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         _, h = self.text.wrap(availWidth - self.indent, availHeight)
-        self.height = max(h, self.box + 2 if self.kind == "check" else 0)
+        self.height = max(h, self.box + 2 if self.kind == "check" else 0, self.icon)
         return self.width, self.height
 
     def getSpaceAfter(self):
@@ -210,6 +195,11 @@ class MarkerItem(Flowable):
         first_line_top = self.height
         with marked(canvas, self.label_node):
             self._draw_marker(canvas, first_line_top)
+        if self.icon and self.block.icon:
+            marker = self.indent - self.icon - self.style.fontSize * 0.5
+            icon_x = self.width - marker - self.icon if self.rtl else marker
+            with artifact(canvas):  # the item's words say what the picture shows
+                icons.draw(canvas, self.block.icon, icon_x, self.height - self.icon, self.icon, mirror=self.rtl)
         self.text.drawOn(canvas, text_x, self.height - self.text.height)
 
     def _draw_marker(self, canvas, first_line_top: float) -> None:
@@ -406,6 +396,11 @@ class CalloutBox(Flowable):
                 canvas.setStrokeColor(WARNING)
                 canvas.setLineWidth(2.5)
                 canvas.rect(1.25, 1.25, self.width - 2.5, self.height - 2.5, stroke=1, fill=0)
+            elif self.block.kind == "plan":  # the family's own page: a plain frame to write in
+                canvas.setStrokeColor(ACCENT)
+                canvas.setLineWidth(1.5)
+                canvas.setDash(6, 3)
+                canvas.rect(0.75, 0.75, self.width - 1.5, self.height - 1.5, stroke=1, fill=0)
             else:
                 canvas.setFillColor(TINT)
                 canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
@@ -520,11 +515,22 @@ class FieldLine(Flowable):
             if value is not None:
                 value.wrap(cell - label_width - 1.5 * mm, availHeight)
         self.row_height = max([self.line_height] + [label.height + 1 for label in self.labels])
-        self.height = self.row_height * (len(self.fields) if self.stacked else 1)
+        self.extra_lines = max(f.lines for f in self.fields) - 1  # more writing lines under the first
+        self.height = self.row_height * (len(self.fields) if self.stacked else 1) + self.extra_lines * self.line_height
         return self.width, self.height
 
     def draw(self):
         canvas = self.canv
+        if self.extra_lines:
+            with artifact(canvas):
+                canvas.saveState()
+                canvas.setStrokeColor(RULE)
+                canvas.setLineWidth(0.6)
+                for line in range(self.extra_lines):
+                    y = line * self.line_height + 0.5
+                    canvas.line(0, y, self.width, y)
+                canvas.restoreState()
+        base = self.extra_lines * self.line_height
         if self.stacked:
             for index in range(len(self.fields)):
                 y = self.height - (index + 1) * self.row_height
@@ -533,7 +539,7 @@ class FieldLine(Flowable):
         order = range(len(self.fields) - 1, -1, -1) if self.rtl else range(len(self.fields))
         x = 0.0
         for index in order:
-            self._draw_field(canvas, index, x, 0.0)
+            self._draw_field(canvas, index, x, base)
             x += self.cells[index] + self.gap
 
     def _draw_field(self, canvas, index: int, x: float, y: float) -> None:
@@ -572,10 +578,118 @@ class FigureFlowable(Flowable):
 SHORT_LIST = 5
 
 
+class TermItem(Flowable):
+    """A word to know: the word in bold, its meaning under it, indented; kept whole."""
+
+    def __init__(self, term: Term, name_style, definition_style, setting: TextSetting, *, indent: float):
+        super().__init__()
+        self.block = term
+        structure = setting.structure
+        self.name = make_text(term.name, name_style, term, setting,
+                              node=structure.labels.get(id(term)) if structure else None)
+        self.definition = make_text(term.definition, definition_style, term, setting,
+                                    node=structure.bodies.get(id(term)) if structure else None)
+        self.indent = indent
+        self.rtl = setting.rtl
+        self.style = definition_style
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        _, name_h = self.name.wrap(availWidth, availHeight)
+        _, definition_h = self.definition.wrap(availWidth - self.indent, availHeight)
+        self._name_h = name_h
+        self.height = name_h + definition_h
+        return self.width, self.height
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self):
+        self.name.drawOn(self.canv, 0, self.height - self._name_h)
+        self.definition.drawOn(self.canv, 0 if self.rtl else self.indent, 0)
+
+
+class _FlowableMaker(DocumentVisitor):
+    """Each block's flowables (see ``block_flowables`` for how they are put in sequence)."""
+
+    def __init__(self, styles: TextStyles, *, check_box: float, field_line: float, callout_padding: float,
+                 columns: bool, pair_callouts: bool, icon_size: float):
+        self.styles = styles
+        self.setting = styles.setting
+        self.check_box = check_box
+        self.field_line = field_line
+        self.callout_padding = callout_padding
+        self.columns = columns
+        self.pair_callouts = pair_callouts
+        self.icon_size = icon_size
+
+    def nested(self, blocks: Sequence[Block]) -> list[Flowable]:
+        return block_flowables(blocks, self.styles, check_box=self.check_box, field_line=self.field_line,
+                               callout_padding=self.callout_padding, keep_headings=False, columns=self.columns,
+                               icon_size=self.icon_size)
+
+    def visit_heading(self, block: Heading) -> list[Flowable]:
+        return [make_text(block.content, self.styles.heading(block.level), block, self.setting)]
+
+    def visit_paragraph(self, block: Paragraph) -> list[Flowable]:
+        return [make_text(block.content, self.styles.paragraph(block.style), block, self.setting)]
+
+    def visit_list(self, block: ListBlock) -> list[Flowable]:
+        size = self.styles.item.fontSize
+        box = self.check_box if block.kind == "check" else 0
+        indent = box + size * 0.6 if block.kind == "check" else size * 1.1
+        icons_here = any(item.icon for item in block.items)
+        made: list[Flowable] = [
+            MarkerItem(item, self.styles.item, block.kind, self.setting, indent=indent, box=box,
+                       icon=self.icon_size if icons_here else 0)
+            for item in block.items
+        ]
+        short = max(len(plain_text(i.content)) for i in block.items) <= 48
+        if block.kind == "bullet" and self.columns and short and not icons_here:
+            return [MarkerColumns(made, gap=size * 1.5, rtl=self.setting.rtl)]
+        if len(made) <= SHORT_LIST:
+            return [Stack(made)]  # a short list is read at a glance: never split it
+        return made
+
+    def box(self, block: Callout) -> Flowable:
+        structure = self.setting.structure
+        return CalloutBox(block, self.nested(block.blocks), padding=self.callout_padding, rtl=self.setting.rtl,
+                          symbol=structure.figures.get(id(block)) if structure else None)
+
+    def visit_callout(self, block: Callout) -> list[Flowable]:
+        return [self.box(block), Spacer(1, self.styles.size * 0.6)]
+
+    def callout_pair(self, first: Callout, second: Callout) -> list[Flowable]:
+        pair = SideBySide([self.box(first), self.box(second)], gap=self.styles.size, rtl=self.setting.rtl)
+        return [pair, Spacer(1, self.styles.size * 0.6)]
+
+    def fields(self, fields: Sequence[Field]) -> list[Flowable]:
+        return [FieldLine(fields, self.styles.label, self.styles.body, self.setting, line_height=self.field_line,
+                          gap=3 * mm)]
+
+    def visit_field(self, block: Field) -> list[Flowable]:
+        return self.fields([block])
+
+    def visit_field_row(self, block: FieldRow) -> list[Flowable]:
+        return self.fields(block.fields)
+
+    def visit_figure(self, block: Figure) -> list[Flowable]:
+        figure = FigureFlowable(block, max(10 * mm, self.icon_size))
+        figure.node = self.setting.node(block)
+        return [figure]
+
+    def visit_terms(self, block: Terms) -> list[Flowable]:
+        name_style = self.styles.action
+        indent = self.styles.size * 1.1
+        made: list[Flowable] = [TermItem(term, name_style, self.styles.item, self.setting, indent=indent)
+                                for term in block.items]
+        return [Stack(made)] if len(made) <= SHORT_LIST else made
+
+
 def block_flowables(
     blocks: Sequence[Block], styles: TextStyles, *, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
-    columns: bool = True, pair_callouts: bool = False,
+    columns: bool = True, pair_callouts: bool = False, icon_size: float = 8 * mm,
 ) -> list[Flowable]:
     """Flowables for a sequence of blocks, in reading order.
 
@@ -583,9 +697,8 @@ def block_flowables(
     kept with the first flowable that follows. With ``pair_callouts``, two callouts
     in a row stand side by side (read first the one on the reading side).
     """
-    setting = styles.setting
-    rtl = setting.rtl
-    options = dict(check_box=check_box, field_line=field_line, callout_padding=callout_padding, columns=columns)
+    maker = _FlowableMaker(styles, check_box=check_box, field_line=field_line, callout_padding=callout_padding,
+                           columns=columns, pair_callouts=pair_callouts, icon_size=icon_size)
     out: list[Flowable] = []
     pending: list[Flowable] = []
     blocks = list(blocks)
@@ -594,50 +707,16 @@ def block_flowables(
         block = blocks[index]
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         index += 1
-        if isinstance(block, Heading):
-            pending.append(make_text(block.content, styles.heading(block.level), block, setting))
+        leads_in = isinstance(block, Heading) or (
+            isinstance(block, Paragraph) and isinstance(following, (ListBlock, Terms)))
+        if leads_in:
+            pending.extend(maker.visit(block))
             continue
-        if isinstance(block, Paragraph) and isinstance(following, ListBlock):
-            pending.append(make_text(block.content, styles.paragraph(block.style), block, setting))
-            continue
-        made: list[Flowable]
-        if isinstance(block, Paragraph):
-            made = [make_text(block.content, styles.paragraph(block.style), block, setting)]
-        elif isinstance(block, ListBlock):
-            size = styles.item.fontSize
-            indent = check_box + size * 0.6 if block.kind == "check" else size * 1.1
-            made = [
-                MarkerItem(item, styles.item, block.kind, setting, indent=indent,
-                           box=check_box if block.kind == "check" else 0)
-                for item in block.items
-            ]
-            if block.kind == "bullet" and columns and max(len(plain_text(i.content)) for i in block.items) <= 48:
-                made = [MarkerColumns(made, gap=size * 1.5, rtl=rtl)]
-            elif len(made) <= SHORT_LIST:
-                made = [Stack(made)]  # a short list is read at a glance: never split it
-        elif isinstance(block, Callout):
-            boxes = [block]
-            if pair_callouts and isinstance(following, Callout):
-                boxes.append(following)
-                index += 1
-            made_boxes = [
-                CalloutBox(b, block_flowables(b.blocks, styles, keep_headings=False, **options),
-                           padding=callout_padding, rtl=rtl,
-                           symbol=setting.structure.figures.get(id(b)) if setting.structure else None)
-                for b in boxes
-            ]
-            pair = made_boxes[0] if len(made_boxes) == 1 else SideBySide(made_boxes, gap=styles.size, rtl=rtl)
-            made = [pair, Spacer(1, styles.size * 0.6)]
-        elif isinstance(block, Field):
-            made = [FieldLine([block], styles.label, styles.body, setting, line_height=field_line, gap=3 * mm)]
-        elif isinstance(block, FieldRow):
-            made = [FieldLine(block.fields, styles.label, styles.body, setting, line_height=field_line, gap=3 * mm)]
-        elif isinstance(block, Figure):
-            figure = FigureFlowable(block, 10 * mm)
-            figure.node = setting.node(block)
-            made = [figure]
-        else:  # pragma: no cover - the parser admits no other block
-            raise TypeError(block)
+        if pair_callouts and isinstance(block, Callout) and isinstance(following, Callout):
+            made = maker.callout_pair(block, following)
+            index += 1
+        else:
+            made = maker.visit(block)
         if pending:
             made = [KeepTogether(pending + made[:1]), *made[1:]] if keep_headings else pending + made
             pending = []

@@ -21,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
+from handouts.layout.rl_patches import apply_patches
 
 CONFIG = Path(__file__).with_name("fonts.yaml")
 
@@ -177,7 +178,11 @@ def _script_of(locale: str) -> str | None:
 
 @lru_cache(maxsize=None)
 def register(family: Family) -> Family:
-    """Register both faces once per process, so ``<b>`` in a paragraph picks the bold."""
+    """Register both faces once per process, so ``<b>`` in a paragraph picks the bold.
+
+    ReportLab's embedding is corrected first (``rl_patches``): nothing can be shaped or
+    measured before a font is registered, so the corrections always come first."""
+    apply_patches()
     for face_name, face in ((family.regular_name, family.regular), (family.bold_name, family.bold)):
         font = TTFont(face_name, str(face.locate()), subfontIndex=face.index, shapable=True)
         _prefer_printable(font.face.glyphToChar)

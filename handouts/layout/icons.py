@@ -34,7 +34,8 @@ ICONS: dict[str, Callable[[Canvas, float, float, float, Color, Color], None]] = 
 }
 
 
-def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse: bool = False) -> None:
+def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse: bool = False,
+         mirror: bool = False) -> None:
     """Draw pictogram ``name`` in a ``size`` square whose lower left corner is (x, y)."""
     ink, paper = (PAPER, INK) if inverse else (INK, PAPER)
     canvas.saveState()

@@ -1,9 +1,9 @@
-"""Full-page handouts (overview, checklist) on Letter or A4.
+"""Page handouts on Letter or A4.
 
-A handout has a page budget (the checklist is one page, the overview at most two). The
-body size steps down from the preferred size to the minimum until the text fits the
-budget; if it does not fit even at the minimum, the build stops and names the handout
-and its longest texts, rather than adding a page nobody asked for or cutting text.
+A handout may have a page budget (the manifest's ``pages``). The body size steps down
+from the preferred size to the minimum until the text fits the budget; if it does not
+fit even at the minimum, the build stops and names the handout and its longest texts,
+rather than adding a page nobody asked for or cutting text.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -22,10 +21,10 @@ from handouts.errors import LayoutError, Location
 from handouts.formatting import format_number
 from handouts.layout.flowables import Rule, block_flowables, make_text
 from handouts.layout.fonts import FontStack
+from handouts.layout.paper import PAPERS, PdfInfo, RenderRequest
+from handouts.layout.rl_patches import apply_patches
 from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
-
-PAPERS = {"letter": LETTER, "a4": A4}
 MARGIN_X = 24 * mm  # the narrowest side margin
 MEASURE = 72  # characters per line aimed at (60 to 75 reads best)
 MARGIN_TOP = 16 * mm
@@ -40,24 +39,10 @@ class PageBudget:
     large_print: bool = False
 
 
-BUDGETS = {
-    "overview": PageBudget(2, (13, 12.5, 12, 11.5, 11)),
-    "checklist": PageBudget(1, (13, 12.5, 12, 11.5, 11)),
-}
+BODY_SIZES = (13, 12.5, 12, 11.5, 11)  # tried largest first; the last is the minimum
 # Large print (APH/RNIB guidance): 18 pt body, 22 pt headings, one column, left
 # aligned (right in RTL), never smaller to save a page.
 LARGE_PRINT = PageBudget(None, (18,), large_print=True)
-LARGE_PRINT_HANDOUTS = ("overview", "checklist")
-
-
-@dataclass(frozen=True)
-class PdfInfo:
-    """Document information written into every PDF."""
-
-    title: str
-    author: str
-    subject: str
-    lang: str
 
 
 def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inline:
@@ -172,10 +157,11 @@ def _attempts(document: Document, stack: FontStack, paper: str, budget: PageBudg
     return attempts + [(size, MARGIN_X) for size in budget.body_sizes]
 
 
-def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo,
-                 source_file: Location, *, large_print: bool = False) -> tuple[bytes, Tagger]:
+def render_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
     """Lay out a page handout at the largest body size that fits its page budget."""
-    budget = LARGE_PRINT if large_print else BUDGETS[document.handout]
+    apply_patches()
+    stack, paper, info, source_file = request.stack, request.paper, request.info, request.where
+    budget = LARGE_PRINT if request.large_print else PageBudget(request.pages, BODY_SIZES)
     pages = 0
     for size, margin in _attempts(document, stack, paper, budget):
         try:
@@ -187,7 +173,7 @@ def render_pages(document: Document, stack: FontStack, paper: str, info: PdfInfo
             assert final_pages == pages
             return pdf, tagger
     raise LayoutError(
-        f"{document.handout} does not fit on {budget.max_pages} {paper} page(s) even at "
+        f"{document.handout} does not fit on {budget.max_pages or 'any number of'} {paper} page(s) even at "
         f"{budget.body_sizes[-1]:g} pt (needs {pages}); shorten the longest texts: {_longest_keys(document)}",
         source_file,
     )

@@ -23,7 +23,6 @@ from functools import lru_cache
 import icu
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.abag import ABag
-from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Flowable
@@ -31,6 +30,8 @@ from reportlab.platypus import Flowable
 from handouts.document import Block, Inline
 from handouts.errors import LayoutError
 from handouts.layout.fonts import FontStack, _cmap, needs_synthetic_bold
+from handouts.layout.overflow import too_wide
+from handouts.layout.rl_patches import GLYPH_TEXT
 from handouts.pdf.tags import marked
 
 _RTL_CLASSES = {1, 13}  # ICU UCharDirection: RIGHT_TO_LEFT, RIGHT_TO_LEFT_ARABIC
@@ -45,12 +46,6 @@ def _is_rtl_char(char: str) -> bool:
 # would extract as a private-use character (Persian "کی" in IBM Plex Sans Arabic).
 # Required ligatures (Arabic lam-alef) and Indic conjuncts come from other features.
 FEATURES = {"kern": True, "liga": False, "dlig": False}
-
-
-# Glyphs with no Unicode value of their own (ligatures, conjuncts, contextual forms)
-# get private-use codes from ReportLab. This records, per font and code, the
-# characters the glyph stands for, so the ToUnicode map can say so (see below).
-_GLYPH_TEXT: dict[tuple[str, int], str] = {}
 
 
 def _face_key(font: str) -> str:
@@ -72,68 +67,8 @@ def _shaped(text: str, font: str, size: float):
             code = ord(glyph)
             if 0xE000 <= code <= 0xF8FF and clusters.count(cluster) == 1:
                 later = [c for c in starts if c > cluster]
-                _GLYPH_TEXT.setdefault((key, code), text[cluster:later[0] if later else len(text)])
+                GLYPH_TEXT.setdefault((key, code), text[cluster:later[0] if later else len(text)])
     return result
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """ReportLab's ToUnicode CMap, corrected: a private-use code that stands for a
-    ligature or conjunct maps to the characters it was shaped from, and codes that
-    map to nothing (U+0000) are left out, as PDF/UA requires."""
-    key = fontname.split("+", 1)[-1]
-    entries = []
-    for code, value in enumerate(subset):
-        if not value:
-            continue
-        text = _GLYPH_TEXT.get((key, value))
-        target = text.encode("utf-16-be").hex().upper() if text else f"{value:04X}"
-        entries.append(f"<{code:02X}> <{target}>")
-    return "\n".join(
-        [
-            "/CIDInit /ProcSet findresource begin",
-            "12 dict begin",
-            "begincmap",
-            "/CIDSystemInfo",
-            f"<< /Registry ({fontname})",
-            f"/Ordering ({fontname})",
-            "/Supplement 0",
-            ">> def",
-            f"/CMapName /{fontname} def",
-            "/CMapType 2 def",
-            "1 begincodespacerange",
-            f"<00> <{len(subset) - 1:02X}>",
-            "endcodespacerange",
-            f"{len(entries)} beginbfchar",
-            *entries,
-            "endbfchar",
-            "endcmap",
-            "CMapName currentdict /CMap defineresource pop",
-            "end",
-            "end",
-        ]
-    )
-
-
-_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-_original_hb_font = _ttfonts.TTFont.hbFont
-
-
-def _hb_font(self, fontSize=10):
-    """ReportLab gives a glyph with no Unicode value the width it had in one shaped run
-    (kerning included); the PDF's /Widths must hold the glyph's own advance."""
-    font = _original_hb_font(self, fontSize)
-    add_private = self.hbAddPrivate
-    scale = 1000 / self.face.unitsPerEm
-
-    def add_with_true_advance(name, gid, advance):
-        return add_private(name, gid, font.get_glyph_h_advance(gid) * scale)
-
-    self.hbAddPrivate = add_with_true_advance
-    return font
-
-
-_ttfonts.TTFont.hbFont = _hb_font
 
 
 @lru_cache(maxsize=65536)
@@ -283,9 +218,7 @@ class ShapedText(Flowable):
     def wrap(self, availWidth, availHeight):
         needed = self.minWidth()
         if needed > availWidth + 0.01:
-            from handouts.layout.flowables import _too_wide
-
-            raise _too_wide(self.content, needed, availWidth)
+            raise too_wide(self.content, needed, availWidth)
         self.width = availWidth
         if not self._fixed:
             self._lines = self._break_lines(availWidth)

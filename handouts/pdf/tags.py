@@ -141,50 +141,69 @@ class StructureMap:
 
 def plan_structure(document, tagger: Tagger) -> StructureMap:
     """Document > Sect > H1/H2/P/L/Div..., in reading order, before anything is drawn."""
-    from handouts.document import Callout, Field, FieldRow, Figure, Heading, ListBlock, Paragraph, plain_text
+    from handouts.document import DocumentVisitor, plain_text
 
     plan = StructureMap(tagger)
     check_box = document.spoken("check_box", "check box")
+    warning = document.spoken("warning_symbol", "Warning")
 
     def lang_of(content) -> str | None:
-        """A passage wholly in another language (English standing in for a missing
-        translation) carries its own /Lang."""
+        """A passage wholly in another language (the care language, or the source
+        standing in for a missing translation) carries its own /Lang."""
         langs = {span.lang for span in content if span.text.strip()}
         if len(langs) == 1:
             lang = langs.pop()
             return lang if lang and lang != document.lang else None
         return None
-    warning = document.spoken("warning_symbol", "Warning")
 
-    def add_blocks(parent: Node, blocks) -> None:
-        for block in blocks:
-            if isinstance(block, Heading):
-                plan.nodes[id(block)] = parent.add(f"H{block.level}", lang=lang_of(block.content))
-            elif isinstance(block, Paragraph):
-                plan.nodes[id(block)] = parent.add("P", lang=lang_of(block.content))
-            elif isinstance(block, ListBlock):
-                lst = plan.nodes[id(block)] = parent.add("L")
-                for item in block.items:
-                    li = plan.nodes[id(item)] = lst.add("LI")
-                    if block.kind == "check":
-                        plan.labels[id(item)] = li.add("Lbl", alt=check_box, actual_text="\u2610")
-                    else:
-                        plan.labels[id(item)] = li.add("Lbl", actual_text="\u2022")
-                    plan.bodies[id(item)] = li.add("LBody", lang=lang_of(item.content))
-            elif isinstance(block, Callout):
-                div = plan.nodes[id(block)] = parent.add("Div")
-                if block.kind == "warning":
-                    plan.figures[id(block)] = div.add("Figure", alt=warning)
-                add_blocks(div, block.blocks)
-            elif isinstance(block, FieldRow):
-                row = plan.nodes[id(block)] = parent.add("Div")
-                for f in block.fields:
-                    plan.nodes[id(f)] = row.add("P")
-            elif isinstance(block, Field):
-                plan.nodes[id(block)] = parent.add("P")
-            elif isinstance(block, Figure):
-                plan.nodes[id(block)] = parent.add("Figure", alt=plain_text(block.alt))
+    class Planner(DocumentVisitor):
+        def __init__(self, parent: Node):
+            self.parent = parent
+
+        def visit_heading(self, block) -> None:
+            plan.nodes[id(block)] = self.parent.add(f"H{block.level}", lang=lang_of(block.content))
+
+        def visit_paragraph(self, block) -> None:
+            plan.nodes[id(block)] = self.parent.add("P", lang=lang_of(block.content))
+
+        def visit_list(self, block) -> None:
+            lst = plan.nodes[id(block)] = self.parent.add("L")
+            for item in block.items:
+                li = plan.nodes[id(item)] = lst.add("LI")
+                if block.kind == "check":
+                    plan.labels[id(item)] = li.add("Lbl", alt=check_box, actual_text="\u2610")
+                else:
+                    plan.labels[id(item)] = li.add("Lbl", actual_text="\u2022")
+                plan.bodies[id(item)] = li.add("LBody", lang=lang_of(item.content))
+
+        def visit_terms(self, block) -> None:
+            lst = plan.nodes[id(block)] = self.parent.add("L")
+            for term in block.items:
+                li = plan.nodes[id(term)] = lst.add("LI")
+                plan.labels[id(term)] = li.add("Lbl", lang=lang_of(term.name))
+                plan.bodies[id(term)] = li.add("LBody", lang=lang_of(term.definition))
+
+        def visit_callout(self, block) -> None:
+            div = plan.nodes[id(block)] = self.parent.add("Div")
+            if block.kind == "warning":
+                plan.figures[id(block)] = div.add("Figure", alt=warning)
+            inner = Planner(div)
+            for child in block.blocks:
+                inner.visit(child)
+
+        def visit_field_row(self, block) -> None:
+            row = plan.nodes[id(block)] = self.parent.add("Div")
+            for f in block.fields:
+                plan.nodes[id(f)] = row.add("P", lang=lang_of(f.label))
+
+        def visit_field(self, block) -> None:
+            plan.nodes[id(block)] = self.parent.add("P", lang=lang_of(block.label))
+
+        def visit_figure(self, block) -> None:
+            plan.nodes[id(block)] = self.parent.add("Figure", alt=plain_text(block.alt))
 
     for section in document.sections:
-        add_blocks(tagger.root.add("Sect"), section.blocks)
+        planner = Planner(tagger.root.add("Sect"))
+        for block in section.blocks:
+            planner.visit(block)
     return plan

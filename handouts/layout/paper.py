@@ -1,0 +1,35 @@
+"""What every layout needs to know about the PDF it makes: paper, metadata, the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4, LETTER
+
+from handouts.errors import Location
+from handouts.layout.fonts import FontStack
+
+PAPERS = {"letter": LETTER, "a4": A4}
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """Document information written into every PDF."""
+
+    title: str
+    author: str
+    subject: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """One PDF to lay out: the fonts, the paper, the metadata, where errors point, and the
+    handout's layout rules from the manifest."""
+
+    stack: FontStack
+    paper: str
+    info: PdfInfo
+    where: Location  # the catalog file a layout error names when no text is to blame
+    pages: int | None = None  # the page budget aimed at
+    large_print: bool = False

@@ -59,7 +59,7 @@ class Plan:
 
 
 def split_handout_name(name: str) -> tuple[str, bool]:
-    """``overview-large-print`` -> (``overview``, True): the name a large-print PDF has."""
+    """``NAME-large-print`` -> (``NAME``, True): the name a large-print PDF has."""
     if name.endswith(LARGE_PRINT_SUFFIX):
         return name[: -len(LARGE_PRINT_SUFFIX)], True
     return name, False
@@ -278,7 +278,7 @@ def build(
         path = output / result.job.relative_path()
         write_atomically(path, result.pdf)
         written.append((path, result))
-    if site:
+    if site and project.manifest.site_templates:
         from handouts.site import write_site
         from handouts.status_report import html_page, summaries
 

@@ -2,7 +2,7 @@
 
 A catalog file (``locales/<tag>/<catalog>.yaml``) is YAML with two blocks: ``meta`` (what
 language, who translated it, what status) and ``messages`` (nested mappings of strings).
-Keys are flattened with dots (``er_card.front_heading``). The source language's file of
+Keys are flattened with dots (``group.key``). The source language's file of
 the same name is the source: a translation must have exactly its keys and, per key,
 exactly its placeholders.
 """

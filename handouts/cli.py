@@ -19,8 +19,8 @@ from handouts.errors import HandoutsError, UsageError
 EXAMPLES_BUILD = """\
 examples:
   handouts build                              every handout, every condition and language, Letter and A4
-  handouts build --condition cgd --locale es --paper a4
-  handouts build --handout er-card --settings clinic.yaml --output print/
+  handouts build --condition NAME --locale es --paper a4
+  handouts build --handout NAME --settings clinic.yaml --output print/
   handouts build --project ~/handouts-content  a project in another folder
 """
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--locale", "-l", action="append", metavar="TAG",
                            help="build only this locale (repeatable; default: all, or the settings' list)")
     build_cmd.add_argument("--handout", action="append", metavar="NAME",
-                           help="build only this handout (repeatable; e.g. er-card, overview-large-print)")
+                           help="build only this handout (repeatable; NAME, or NAME-large-print for that edition only)")
     build_cmd.add_argument("--paper", action="append", choices=("letter", "a4"),
                            help="paper size (repeatable; default: the settings' list, else both)")
     build_cmd.add_argument("--output", "-o", type=Path, default=Path("output"), help="output folder (default: output)")
@@ -70,12 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check_pdf = command("check-pdf", "check that PDFs are tagged, accessible documents (PDF/UA-1)",
-                        "examples:\n  handouts check-pdf output/higm/es/er-card-a4.pdf\n  handouts check-pdf received/*.pdf",
+                        "examples:\n  handouts check-pdf output/CONDITION/es/HANDOUT-a4.pdf\n  handouts check-pdf received/*.pdf",
                         project=False)
     check_pdf.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     check = command("check", "check translations: missing, stale, placeholders, fit, fonts",
-                    "examples:\n  handouts check\n  handouts check --locale es --condition cgd --format json\n"
+                    "examples:\n  handouts check\n  handouts check --locale es --condition NAME --format json\n"
                     "exit status: 0 clean, 1 findings, 2 usage error")
     conditions(check)
     check.add_argument("--locale", "-l", action="append", metavar="TAG", help="check only this locale (repeatable)")
@@ -88,20 +88,20 @@ def _parser() -> argparse.ArgumentParser:
 
     export = command("export-po", "write PO files for a translation tool",
                      "examples:\n  handouts export-po --locale es            po/<catalog>/es.po for every catalog\n"
-                     "  handouts export-po --locale es --condition cgd --output es-cgd.po")
+                     "  handouts export-po --locale es --catalog NAME --output es.po")
     export.add_argument("--locale", "-l", required=True, metavar="TAG")
     export.add_argument("--catalog", metavar="NAME", help="only this catalog (shared, or a condition's)")
     conditions(export)
     export.add_argument("--output", "-o", type=Path, help="PO file to write (one catalog only; default: po/CATALOG/TAG.po)")
 
     importer = command("import-po", "write a PO file's translations into its catalog file",
-                       "example:\n  handouts import-po po/higm/es.po")
+                       "example:\n  handouts import-po po/CATALOG/es.po")
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("--locale", "-l", metavar="TAG", help="the locale (default: the PO file's Language)")
     importer.add_argument("--catalog", metavar="NAME", help="the catalog (default: the PO file's X-Handouts-Catalog)")
 
     review = command("review", "record a reviewer's sign-off for a locale or some keys",
-                     'example:\n  handouts review --locale es --catalog higm --by "Dr. Ana Ruiz"')
+                     'example:\n  handouts review --locale es --catalog NAME --by "Dr. Ana Ruiz"')
     review.add_argument("--locale", "-l", required=True, metavar="TAG")
     review.add_argument("--catalog", metavar="NAME", help="only this catalog (default: every catalog of the locale)")
     review.add_argument("--by", required=True, metavar="NAME")
@@ -109,13 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--date", type=date.fromisoformat, default=None, help="review date (default: today)")
 
     current = command("mark-current", "record that translations match today's source text",
-                      "example:\n  handouts mark-current --locale es --catalog higm --keys signs.fever")
+                      "example:\n  handouts mark-current --locale es --catalog NAME --keys GROUP.KEY")
     current.add_argument("--locale", "-l", required=True, metavar="TAG")
     current.add_argument("--catalog", metavar="NAME", help="only this catalog (default: every catalog of the locale)")
     current.add_argument("--keys", nargs="+", metavar="KEY", help="only these keys (default: every translated key)")
 
     scaffold = command("new-locale", "create locales/TAG/ with every text to translate",
-                       "example:\n  handouts new-locale de\n  handouts new-locale de --condition cgd")
+                       "example:\n  handouts new-locale de\n  handouts new-locale de --condition NAME")
     scaffold.add_argument("tag", metavar="TAG")
     conditions(scaffold)
 

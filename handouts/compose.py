@@ -14,7 +14,7 @@ from typing import Any
 
 from handouts.document import Document
 from handouts.docxml import parse_document
-from handouts.formatting import format_date, format_fever_threshold, language_name
+from handouts.formatting import format_date, format_temperatures, language_name
 from handouts.project import HandoutSpec, Project
 from handouts.settings import ParameterValue, Settings, Temperature
 from handouts.templating import LATE_PLACEHOLDERS, Translator, make_environment, render_template
@@ -39,7 +39,7 @@ def placeholders(project: Project) -> tuple[str, ...]:
 
 def format_parameter(value: ParameterValue, tag: str) -> str:
     if isinstance(value.value, Temperature):
-        return format_fever_threshold(value.value.celsius, value.value.fahrenheit, tag)
+        return format_temperatures(value.value.celsius, value.value.fahrenheit, tag)
     return value.value
 
 

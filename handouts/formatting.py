@@ -43,17 +43,18 @@ def fahrenheit_to_celsius(value: Decimal) -> Decimal:
 
 
 def celsius_to_fahrenheit(value: Decimal) -> Decimal:
-    return (value * 9 / 5 + 32).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    """To a tenth of a degree: 38.0 °C is 100.4 °F, a threshold families are told."""
+    return (value * 9 / 5 + 32).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def format_temperature(value: Decimal, unit: str, tag: str) -> str:
     """One temperature, e.g. ``39,4 °C`` in Spanish; ``unit`` is ``C`` or ``F``."""
     measurement = "temperature-celsius" if unit == "C" else "temperature-fahrenheit"
-    pattern = "#,##0.#" if unit == "C" else "#,##0"
+    pattern = "#,##0.#"
     return format_unit(value, measurement, length="short", format=pattern, locale=babel_locale(tag))
 
 
-def format_fever_threshold(celsius: Decimal, fahrenheit: Decimal, tag: str) -> str:
+def format_temperatures(celsius: Decimal, fahrenheit: Decimal, tag: str) -> str:
     """Both units, the locale's everyday unit first: ``103°F (39.4°C)``."""
     c = format_temperature(celsius, "C", tag)
     f = format_temperature(fahrenheit, "F", tag)

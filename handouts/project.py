@@ -31,7 +31,7 @@ NAME_RE = r"[a-z][a-z0-9_-]*"
 
 @dataclass(frozen=True)
 class Parameter:
-    """A value the texts print through a placeholder (``{fever}``), with its default."""
+    """A value the texts print through a placeholder (``{name}``), with its default."""
 
     name: str
     type: str

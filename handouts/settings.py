@@ -142,10 +142,10 @@ def parse_temperature(value: object, where: Location, key: str) -> Temperature:
         raise SettingsError(f"{value!r} is not a number", where, key) from None
     if match.group(2) == "F":
         if not 99 <= number <= 106:
-            raise SettingsError("a fever threshold is between 99 and 106 °F", where, key)
+            raise SettingsError("a body temperature is between 99 and 106 °F", where, key)
         return Temperature(fahrenheit_to_celsius(number), number)
     if not Decimal("37.2") <= number <= 41:
-        raise SettingsError("a fever threshold is between 37.2 and 41 °C", where, key)
+        raise SettingsError("a body temperature is between 37.2 and 41 °C", where, key)
     return Temperature(number, celsius_to_fahrenheit(number))
 
 

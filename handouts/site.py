@@ -89,7 +89,7 @@ class HtmlWriter(DocumentVisitor):
                 box_id = f"step-{self.boxes}"
                 items.append(f'<li><input type="checkbox" id="{box_id}"> '
                              f'<label for="{box_id}">{_inline(item.content, self.lang)}</label></li>')
-            return '<ul class="checklist">\n' + "\n".join(items) + "\n</ul>"
+            return '<ul class="check-list">\n' + "\n".join(items) + "\n</ul>"
         return "<ul>\n" + "\n".join(f"<li>{_inline(i.content, self.lang)}</li>" for i in block.items) + "\n</ul>"
 
     def visit_callout(self, block: Callout) -> str:
@@ -181,8 +181,7 @@ class SiteWriter:
         self.builder = builder
         self.store = builder.store
         self.output = output
-        folder = project.manifest.site_templates or "site"
-        self.folder = folder
+        self.folder = project.manifest.site_templates
         self.env = make_environment(project.templates_dir)
         self.fonts = FontShelf()
         self.written: list[Path] = []

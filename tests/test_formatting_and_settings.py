@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handouts.errors import SettingsError
-from handouts.formatting import format_date, format_fever_threshold, language_name, uses_fahrenheit_first
+from handouts.formatting import format_date, format_temperatures, language_name, uses_fahrenheit_first
 from handouts.settings import Temperature, read_settings
 from tests.conftest import PROJECT
 
@@ -17,8 +17,8 @@ MANIFEST = PROJECT.manifest
 
 
 def test_fever_units_follow_the_locale():
-    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "en") == "\u2068103°F\u00a0(39.4°C)\u2069"
-    assert format_fever_threshold(Decimal("39.4"), Decimal(103), "es") == "\u206839,4\u00a0°C\u00a0(103\u00a0°F)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2068103°F\u00a0(39.4°C)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u206839,4\u00a0°C\u00a0(103\u00a0°F)\u2069"
     assert uses_fahrenheit_first("en") and not uses_fahrenheit_first("es")
 
 
@@ -45,7 +45,7 @@ def test_example_settings_are_valid():
 
 def test_fever_threshold_in_celsius_converts(tmp_path):
     settings = read_settings(write(tmp_path, 'parameters:\n  fever: "39.5 C"\npaper: a4\nlocales: [es]\n'), MANIFEST)
-    assert settings.parameter_values(MANIFEST, "higm")["fever"].value.fahrenheit == 103
+    assert settings.parameter_values(MANIFEST, "higm")["fever"].value.fahrenheit == Decimal("103.1")
     assert settings.papers == ("a4",) and settings.locales == ("es",)
 
 

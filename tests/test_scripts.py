@@ -10,7 +10,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.document import Span
-from handouts.formatting import format_fever_threshold, language_name
+from handouts.formatting import format_temperatures, language_name
 from handouts.layout.fonts import all_families, stack_for
 from handouts.layout.styles import TextSetting, text_styles
 from handouts.layout.text import ShapedText
@@ -112,8 +112,8 @@ def test_every_font_family_names_its_source_and_licence():
 
 
 def test_fever_unit_order_follows_the_region():
-    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2068\u2069").startswith("103")
-    assert format_fever_threshold(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2068\u2069").startswith("39,4")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2068\u2069").startswith("103")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2068\u2069").startswith("39,4")
 
 
 def test_language_names_in_their_own_script():

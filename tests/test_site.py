@@ -144,8 +144,8 @@ def test_arabic_page_lays_out_right_to_left(built, browser):
     page = open_page(browser, built[0] / "higm" / "ar" / "checklist.html")
     try:
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-        box = page.locator("ul.checklist li").first.locator("input").bounding_box()
-        label = page.locator("ul.checklist li").first.locator("label").bounding_box()
+        box = page.locator("ul.check-list li").first.locator("input").bounding_box()
+        label = page.locator("ul.check-list li").first.locator("label").bounding_box()
         assert box["x"] > label["x"], "the tick box stands right of its text in Arabic"
         heading = page.locator("h1").first.bounding_box()
         assert heading["x"] + heading["width"] > 300  # flush right on a 360 px screen

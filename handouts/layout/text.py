@@ -160,7 +160,7 @@ class ShapedText(Flowable):
         bounds = [0] + [to_index[b] for b in breaker]
         if _keeps_words_whole(self.lang):
             bounds = [b for b in bounds if b in (0, len(self.text)) or self.text[b - 1].isspace()]
-        # Never break after a hyphen: "Hyper-IgM" and "graft-versus-host" stay whole.
+        # Never break after a hyphen: "X-linked" and "graft-versus-host" stay whole.
         bounds = [b for b in bounds if b in (0, len(self.text)) or self.text[b - 1] not in "-\u2010\u2011"]
         segments = []
         for start, end in zip(bounds, bounds[1:]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handouts.document import Document
+from handouts.errors import Location
 from handouts.docxml import parse_document
 from handouts.formatting import format_date, format_temperatures, language_name
 from handouts.project import HandoutSpec, Project
@@ -61,6 +62,18 @@ def placeholder_values(texts: Texts, source: Texts, parameters: Mapping[str, Par
     values.setdefault("translated_on", "?")
     values.setdefault("reviewed_on", "?")
     return values
+
+
+def check_pictograms(document: Document, where: Location) -> None:
+    """Every pictogram a template names exists (one clear error, before any drawing)."""
+    from handouts.document import ListBlock, iter_blocks
+    from handouts.pictograms import icon
+
+    for section in document.sections:
+        for block in iter_blocks(section.blocks):
+            for item in block.items if isinstance(block, ListBlock) else ():
+                if item.icon:
+                    icon(item.icon, where)
 
 
 def isolate(value: str) -> str:
@@ -122,6 +135,7 @@ class Composer:
             direction=texts.direction, handout=spec.name,
             conditions={"outdated": bool(keys & stale), "fallback": bool(t.missing)},
         )
+        check_pictograms(document, Location(self.project.templates_dir / spec.template))
         return Composed(document, keys, frozenset(t.missing))
 
 

@@ -1,43 +1,47 @@
-"""Pictograms drawn as vectors: sharp at any size, tiny in the PDF, no text inside."""
+"""Pictograms drawn into the PDF as vectors: sharp at any size, tiny, no text inside.
+
+svglib turns each SVG (see ``handouts.pictograms``) into ReportLab drawing operations;
+drawn inverted (white on black, as on the card's band), ink and paper swap.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import logging
+from functools import lru_cache
 
-from reportlab.lib.colors import Color
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.layout.styles import INK, PAPER
+from handouts.errors import TemplateError
+from handouts.pictograms import icon
 
 
-def _warning(canvas: Canvas, x: float, y: float, size: float, ink: Color, paper: Color) -> None:
-    """A filled triangle with an exclamation mark cut out of it."""
-    path = canvas.beginPath()
-    inset = size * 0.04
-    path.moveTo(x + size / 2, y + size - inset)
-    path.lineTo(x + size - inset, y + size * 0.1)
-    path.lineTo(x + inset, y + size * 0.1)
-    path.close()
-    canvas.setFillColor(ink)
-    canvas.setStrokeColor(ink)
-    canvas.setLineJoin(1)
-    canvas.setLineWidth(size * 0.06)
-    canvas.drawPath(path, stroke=1, fill=1)
-    canvas.setFillColor(paper)
-    bar_w = size * 0.1
-    canvas.roundRect(x + size / 2 - bar_w / 2, y + size * 0.38, bar_w, size * 0.34, bar_w / 2, stroke=0, fill=1)
-    canvas.circle(x + size / 2, y + size * 0.25, bar_w * 0.62, stroke=0, fill=1)
+@lru_cache(maxsize=None)
+def _drawing(name: str, inverse: bool) -> Drawing:
+    from svglib.svglib import svg2rlg
 
-
-ICONS: dict[str, Callable[[Canvas, float, float, float, Color, Color], None]] = {
-    "warning": _warning,
-}
+    text = icon(name).path.read_text(encoding="utf-8")
+    if inverse:  # ink and paper swap: white lines on the black band
+        text = text.replace("#000", "#__ink__").replace("#fff", "#000").replace("#__ink__", "#fff")
+    logging.getLogger("svglib.svglib").setLevel(logging.ERROR)
+    drawing = svg2rlg(io.StringIO(text))
+    if drawing is None:  # pragma: no cover - the house style is checked by scripts/icons/check_icons.py
+        raise TemplateError(f"pictogram {name!r} could not be read")
+    return drawing
 
 
 def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse: bool = False,
          mirror: bool = False) -> None:
-    """Draw pictogram ``name`` in a ``size`` square whose lower left corner is (x, y)."""
-    ink, paper = (PAPER, INK) if inverse else (INK, PAPER)
+    """Draw pictogram ``name`` in a ``size`` square whose lower left corner is (x, y).
+
+    ``mirror``: the layout runs right to left; a picture with a direction is flipped."""
+    source = _drawing(name, inverse)
+    scale = size / source.width
+    flip = mirror and icon(name).directional
     canvas.saveState()
-    ICONS[name](canvas, x, y, size, ink, paper)
+    canvas.translate(x + (size if flip else 0), y)
+    canvas.scale(-scale if flip else scale, scale)
+    renderPDF.draw(source, canvas, 0, 0, showBoundary=False)
     canvas.restoreState()

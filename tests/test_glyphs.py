@@ -24,24 +24,25 @@ from __future__ import annotations
 import pytest
 
 from handouts.formatting import format_number
+from tests.conftest import texts_of
 from tests.glyphs import check_pdf
 
-MAX_PAGES = 8  # the most pages a handout has (test_pdf_output.PAGE_LIMITS)
+MAX_PAGES = 12  # the most pages a handout has (test_pdf_output.expected_pages)
 
 
 @pytest.mark.full
-def test_every_line_draws_the_glyphs_harfbuzz_gives_its_text_run_by_run(built, catalogs):
+def test_every_line_draws_the_glyphs_harfbuzz_gives_its_text_run_by_run(built):
     checked = 0
     failures: list[str] = []
     for path, result in built[1]:
         locale = result.job.locale
-        catalog = catalogs[locale]
-        footer = catalog.get("common.page_number").text
+        texts = texts_of(result.job.condition, locale)
+        footer = texts.get("common.page_number").text
         footers = tuple(
             footer.replace("{page}", format_number(page, locale)).replace("{pages}", format_number(pages, locale))
             for pages in range(1, MAX_PAGES + 1) for page in range(1, pages + 1)
         )
-        outcome = check_pdf(path, locale, catalog.meta.is_rtl, footers)
+        outcome = check_pdf(path, locale, texts.direction == "rtl", footers)
         checked += outcome.checked
         failures.extend(f"{locale}/{message}" for message in outcome.failures)
     assert checked > 10000, checked  # every line of 160 PDFs

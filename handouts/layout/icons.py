@@ -18,6 +18,14 @@ from handouts.errors import TemplateError
 from handouts.pictograms import icon
 
 
+class _ShapesOnly(renderPDF._PDFRenderer):
+    """ReportLab's renderer without its font set-up: a pictogram has no text, and a font
+    selected for nothing would be an unembedded font outside any tagged content."""
+
+    def applyStateChanges(self, delta, newState):
+        super().applyStateChanges({k: v for k, v in delta.items() if k not in ("fontName", "fontSize")}, newState)
+
+
 @lru_cache(maxsize=None)
 def _drawing(name: str, inverse: bool) -> Drawing:
     from svglib.svglib import svg2rlg
@@ -43,5 +51,5 @@ def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse:
     canvas.saveState()
     canvas.translate(x + (size if flip else 0), y)
     canvas.scale(-scale if flip else scale, scale)
-    renderPDF.draw(source, canvas, 0, 0, showBoundary=False)
+    _ShapesOnly().draw(source, canvas, 0, 0, showBoundary=False)
     canvas.restoreState()

@@ -3,7 +3,7 @@
 HarfBuzz shapes a run of text by the rules of one script: Bengali and Devanagari
 syllables reorder pre-base vowel signs and hide the virama of a conjunct only when the
 run is shaped as Bengali or Devanagari. Left to guess, HarfBuzz takes the script of the
-first letter, so "HIgM বেশি" shaped as one run is shaped as Latin and the Bengali comes
+first letter, so "IgM বেশি" shaped as one run is shaped as Latin and the Bengali comes
 out broken ("বশেি", dotted circles). Text is therefore split into runs of one script
 before shaping, and each run is shaped with its script set explicitly.
 

@@ -13,7 +13,7 @@ This flowable does the steps in the right order:
 3. each segment is cut into runs where the font, the script, the bidi level or the
    link changes, and each run is shaped once by HarfBuzz with its script, direction
    and the document's language set explicitly (never guessed: guessing shaped
-   "HIgM বেশি" as Latin and broke the Bengali). A segment's width is the sum of its
+   "IgM বেশি" as Latin and broke the Bengali). A segment's width is the sum of its
    runs' widths, so lines are filled greedily in logical order without reshaping;
 4. each line's runs are put in visual order (UAX #9 rule L2 on their levels) and drawn
    from the very shapes that were measured;

@@ -170,11 +170,13 @@ Progress = Callable[[int, int, Rendered], None]
 class Builder:
     """Composes each handout once per language and renders it for every paper and edition."""
 
-    def __init__(self, project: Project, settings: Settings, *, fallback: bool = False, allow_draft: bool = False):
+    def __init__(self, project: Project, settings: Settings, *, fallback: bool = False, allow_draft: bool = False,
+                 care_language: str | None = None):
         self.project = project
         self.settings = settings
         self.fallback = fallback
         self.allow_draft = allow_draft
+        self.care_language = care_language or settings.care_language or project.source_locale
         self.store = CatalogStore(project, placeholders(project))
         self._composers: dict[str, Composer] = {}
         self.composed: dict[tuple[str, str, str], Composed] = {}
@@ -190,12 +192,28 @@ class Builder:
             condition = self.project.manifest.conditions[spec.condition]
             source = self.store.source_texts(condition)
             stale = self.store.stale_keys(texts)
+            care = self.care_texts(condition, texts)
+            care_stale = self.store.stale_keys(care) if care.locale != texts.locale else frozenset()
             composed = self.composer(spec.condition).compose(
-                spec, texts, source, fallback=self.fallback, status=self.store.effective_status(texts), stale=stale)
+                spec, texts, source, fallback=self.fallback, status=self.store.effective_status(texts), stale=stale,
+                care=care, care_stale=care_stale)
             if spec.safety_gate and not self.allow_draft:
                 check_gate(spec, texts, composed, stale)
+                if care.locale != texts.locale:
+                    check_gate(spec, care, Composed(composed.document, composed.care_keys, frozenset()), care_stale)
             self.composed[key] = composed
         return self.composed[key]
+
+    def care_texts(self, condition, texts: Texts) -> Texts:
+        """The texts for the care staff: the care language's, or the family's own when
+        the two are the same."""
+        if self.care_language == texts.locale:
+            return texts
+        if self.care_language not in self.store.locales(condition):
+            raise UsageError(f"{condition.name} is not written in {self.care_language!r}, the care language "
+                             f"(available: {', '.join(self.store.locales(condition))}); choose another "
+                             "with --care-language or care_language in the settings")
+        return self.store.texts(condition, self.care_language, allow_missing=self.fallback)
 
     def render(self, job: Job, texts: Texts) -> bytes:
         from handouts.layout.fonts import check_coverage, stack_for
@@ -250,13 +268,15 @@ def build(
     fallback_english: bool = False,
     allow_draft: bool = False,
     site: bool = True,
+    care_language: str | None = None,
 ) -> list[tuple[Path, Rendered]]:
     """Render every job, then write them all (and the site); returns what was written.
 
     ``fallback_english``: a missing translation prints in the source language, marked.
     ``allow_draft``: build gated handouts even where their texts are missing or stale."""
     settings = settings or Settings()
-    builder = Builder(project, settings, fallback=fallback_english, allow_draft=allow_draft)
+    builder = Builder(project, settings, fallback=fallback_english, allow_draft=allow_draft,
+                      care_language=care_language)
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
                      papers=papers, editions=editions, fallback=fallback_english)
     for line in plan.skipped:

@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                                 "handout such as the ER card, unless --allow-draft)")
     build_cmd.add_argument("--allow-draft", action="store_true",
                            help="build gated handouts (the ER card) even where their texts are missing or out of date")
+    build_cmd.add_argument("--care-language", metavar="TAG",
+                           help="the language of the care staff's texts (the card's staff side); default: the "
+                                "settings' care_language, else the project's source language")
     build_cmd.add_argument("--no-site", action="store_true", help="write the PDFs only, not the download pages")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
@@ -176,6 +179,7 @@ def run_build(args: argparse.Namespace) -> int:
         fallback_english=args.fallback_english,
         allow_draft=args.allow_draft,
         site=not args.no_site,
+        care_language=args.care_language,
     )
     if not args.quiet:
         total = sum(len(result.pdf) for _, result in written)

@@ -87,6 +87,28 @@ def phone_uri(number: str) -> str:
     return re.sub(r"[^0-9+]", "", number.split("ext")[0].split("x")[0])
 
 
+class PersonValues(Mapping[str, str]):
+    """The values one person's copy is filled with (``person.name`` in templates); a
+    value not given is empty, so the line stays blank for the family to fill in."""
+
+    def __init__(self, values: Mapping[str, str]):
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> str:
+        return self._values.get(name, "")
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._values.get(name, "")
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 @dataclass(frozen=True)
 class Composed:
     """A handout's document and what it printed: the keys used, the keys shown from the
@@ -95,6 +117,7 @@ class Composed:
     document: Document
     keys: frozenset[str]
     missing: frozenset[str]
+    care_keys: frozenset[str] = frozenset()  # keys printed in the care language (when it differs)
 
 
 class Composer:
@@ -111,14 +134,26 @@ class Composer:
         self.env.filters["isolate"] = isolate
 
     def compose(self, spec: HandoutSpec, texts: Texts, source: Texts, *, fallback: bool = False,
-                status: str | None = None, stale: frozenset[str] = frozenset()) -> Composed:
+                status: str | None = None, stale: frozenset[str] = frozenset(), care: Texts | None = None,
+                care_stale: frozenset[str] = frozenset(), person: Mapping[str, str] | None = None) -> Composed:
         """The handout's document. With ``fallback``, the source text stands in (marked) for
-        missing translations. ``status`` is printed ("source", "draft", "reviewed")."""
+        missing translations. ``status`` is printed ("source", "draft", "reviewed").
+        ``care``: the texts in the language of the care staff (``tc()`` in templates; by
+        default the family's own); ``person``: values a personal copy is filled with."""
         values = placeholder_values(texts, source, self.parameters)
-        t = Translator(texts, values, source if fallback else None,
-                       placeholder_values(source, source, self.parameters) if fallback else None)
+        source_values = placeholder_values(source, source, self.parameters)
+        t = Translator(texts, values, source if fallback else None, source_values if fallback else None)
+        care = care or texts
+        if care.locale == texts.locale:
+            tc = t
+        else:
+            tc = Translator(care, placeholder_values(care, source, self.parameters), source if fallback else None,
+                            source_values if fallback else None, lang=care.locale)
         context: dict[str, Any] = {
             "t": t,
+            "tc": tc,
+            "care_language_name": language_name(care.locale),
+            "person": PersonValues(person or {}),
             "clinic": self.clinic,
             "params": {name: format_parameter(v, texts.locale) for name, v in self.parameters.items()}
             | {f"{name}_is_set": v.is_set for name, v in self.parameters.items()},
@@ -129,14 +164,24 @@ class Composer:
         }
         xml = render_template(self.env, self.project.templates_dir, spec.template, context)
         keys = frozenset(t.used)
-        messages = {**source.messages, **{k: m for k, m in texts.messages.items() if m.text}}
+        care_keys = frozenset(tc.used) if tc is not t else frozenset()
+        def lookup(key: str, lang: str | None):
+            """Where a text is written: the care language's file, the family's, or the source."""
+            for candidate in ((care,) if lang == care.locale and care is not texts else ()) + (texts, source):
+                message = candidate.messages.get(key)
+                if message is not None and message.text:
+                    return message
+            return None
+
         document = parse_document(
-            xml, messages, self.project.templates_dir / spec.template, lang=texts.locale,
+            xml, lookup, self.project.templates_dir / spec.template, lang=texts.locale,
             direction=texts.direction, handout=spec.name,
-            conditions={"outdated": bool(keys & stale), "fallback": bool(t.missing)},
+            conditions={"outdated": bool(keys & stale or care_keys & care_stale),
+                        "fallback": bool(t.missing) or (tc is not t and bool(tc.missing))},
         )
         check_pictograms(document, Location(self.project.templates_dir / spec.template))
-        return Composed(document, keys, frozenset(t.missing))
+        missing = frozenset(t.missing) | (frozenset(tc.missing) if tc is not t else frozenset())
+        return Composed(document, keys, missing, care_keys)
 
 
 def where_printed(project: Project, settings: Settings, store, catalog: str) -> dict[str, list[str]]:

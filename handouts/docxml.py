@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from handouts.document import (
     Block,
@@ -41,9 +41,9 @@ NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class _Parser:
-    def __init__(self, messages: Mapping, template: Path, conditions: Mapping[str, bool], lang: str, direction: str,
+    def __init__(self, lookup: Callable, template: Path, conditions: Mapping[str, bool], lang: str, direction: str,
                  handout: str):
-        self.messages = messages  # key -> Message, to remember where each text is written
+        self.lookup = lookup  # (key, lang) -> Message: where each text is written
         self.template = template
         self.conditions = conditions
         self.lang = lang
@@ -65,7 +65,7 @@ class _Parser:
     ) -> None:
         where = None
         if key:
-            message = self.messages.get(key)
+            message = self.lookup(key, lang)
             where = message.where if message else None
         if element.text:
             spans.append(Span(element.text, key, where, lang, href, strong))
@@ -218,13 +218,13 @@ def _normalise(spans: list[Span]) -> Inline:
     return tuple(out)
 
 
-def parse_document(xml: str, messages: Mapping, template: Path, *, lang: str, direction: str, handout: str,
+def parse_document(xml: str, lookup: Callable, template: Path, *, lang: str, direction: str, handout: str,
                    conditions: Mapping[str, bool] | None = None) -> Document:
-    """Parse the XML a template rendered into a ``Document``; ``messages`` (key ->
-    Message) tell where each text is written; ``conditions`` decide ``when=`` blocks."""
+    """Parse the XML a template rendered into a ``Document``; ``lookup(key, lang)`` tells
+    where each text is written; ``conditions`` decide ``when=`` blocks."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise TemplateError(f"the template produced malformed XML ({exc})", Location(template, line)) from None
-    return _Parser(messages, template, conditions or {}, lang, direction, handout).document(root)
+    return _Parser(lookup, template, conditions or {}, lang, direction, handout).document(root)

@@ -84,6 +84,7 @@ class Settings:
     conditions: tuple[str, ...] | None = None  # None: every condition
     parameters: Mapping[str, tuple[str, Location]] = field(default_factory=dict)  # raw, validated
     condition_parameters: Mapping[str, Mapping[str, tuple[str, Location]]] = field(default_factory=dict)
+    care_language: str | None = None  # the language of the care staff's texts; None: the project's source
     path: Path | None = None
 
     def clinic_values(self, manifest: Manifest) -> Values:
@@ -163,7 +164,7 @@ def _string_list(value: object, where: Location, key: str) -> tuple[str, ...]:
     return tuple(i.strip() for i in items)
 
 
-KNOWN = ("clinic", "paper", "locales", "conditions", "parameters")
+KNOWN = ("clinic", "paper", "locales", "conditions", "parameters", "care_language")
 
 
 def _parameter_block(node, path: Path, what: str, manifest: Manifest) -> dict[str, tuple[str, Location]]:
@@ -190,6 +191,7 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
     locales = conditions = None
     parameters: dict[str, tuple[str, Location]] = {}
     condition_parameters: dict[str, dict[str, tuple[str, Location]]] = {}
+    care_language = None
     for key, node, line in mapping_items(root, path, "the settings file", SettingsError):
         where = Location(path, line)
         if key == "clinic":
@@ -231,10 +233,12 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
                                             f"{', '.join(manifest.conditions)})", where, key)
         elif key == "parameters":
             parameters = _parameter_block(node, path, "parameters", manifest)
+        elif key == "care_language":
+            care_language = _text(construct(node), where, key, limit=35)
         else:
             raise SettingsError(f"unknown setting (known: {', '.join(KNOWN)})", where, key)
     return Settings(clinic=clinic, papers=papers, locales=locales, conditions=conditions, parameters=parameters,
-                    condition_parameters=condition_parameters, path=path)
+                    condition_parameters=condition_parameters, care_language=care_language, path=path)
 
 
 def find_settings(project_root: Path, explicit: Path | None, manifest: Manifest) -> Settings:

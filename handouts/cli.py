@@ -218,7 +218,7 @@ def run_list(args: argparse.Namespace) -> int:
                 except HandoutsError as error:
                     statuses.append(f"unreadable ({error.message})")
             status = statuses[1] if statuses[0] == statuses[1] or statuses[0] == "source" else " / ".join(statuses)
-            print(f"    {tag:<8} {language_name(tag):<16} {language_name(tag, 'en'):<22} {status}")
+            print(f"    {tag:<8} {store.language_name(tag):<20} {language_name(tag, 'en'):<22} {status}")
     print(f"Paper sizes: {', '.join(PAPER_SIZES)}")
     return 0
 

@@ -15,7 +15,7 @@ from typing import Any
 from handouts.document import Document
 from handouts.errors import Location
 from handouts.docxml import parse_document
-from handouts.formatting import format_date, format_temperatures, language_name
+from handouts.formatting import format_date, format_temperatures
 from handouts.project import HandoutSpec, Project
 from handouts.settings import ParameterValue, Settings, Temperature
 from handouts.templating import LATE_PLACEHOLDERS, Translator, make_environment, render_template
@@ -152,13 +152,13 @@ class Composer:
         context: dict[str, Any] = {
             "t": t,
             "tc": tc,
-            "care_language_name": language_name(care.locale),
+            "care_language_name": care.name,
             "person": PersonValues(person or {}),
             "clinic": self.clinic,
             "params": {name: format_parameter(v, texts.locale) for name, v in self.parameters.items()}
             | {f"{name}_is_set": v.is_set for name, v in self.parameters.items()},
             "status": status or texts.status,
-            "language_name": language_name(texts.locale),
+            "language_name": texts.name,
             "locale": texts.locale,
             "direction": texts.direction,
         }

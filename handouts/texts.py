@@ -199,6 +199,15 @@ class CatalogStore:
                     return "draft"
         return "reviewed"
 
+    def language_name(self, tag: str) -> str:
+        """The language's own name as its shared catalog gives it (the translator's
+        choice), else CLDR's."""
+        try:
+            name = self.read(tag, self.project.manifest.shared_catalog, allow_empty=True).meta.name
+        except HandoutsError:
+            name = None
+        return name or language_name(tag)
+
     def try_texts(self, condition: Condition, tag: str, *, allow_missing: bool = False) -> Texts | HandoutsError:
         try:
             return self.texts(condition, tag, allow_missing=allow_missing)

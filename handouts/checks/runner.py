@@ -48,9 +48,7 @@ def summarise(store: CatalogStore, tag: str, name: str) -> Summary:
         stale += is_stale(state.get(key), english.text)
         reviewed += is_reviewed(state.get(key), message.text)
     total = len(source.messages)
-    from handouts.formatting import language_name
-
-    return Summary(tag, name, catalog.meta.name or language_name(tag), catalog.meta.status, total, translated, stale,
+    return Summary(tag, name, store.language_name(tag), catalog.meta.status, total, translated, stale,
                    total - translated, reviewed)
 
 

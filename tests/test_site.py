@@ -557,6 +557,23 @@ def test_a_parent_reaches_a_handout_its_pdf_and_english_in_three_taps(built, bro
         page.close()
 
 
+def test_the_language_switch_leads_to_the_same_handout(built, browser):
+    """From the top of an Arabic handout: "Languages" jumps to the list, and its Bengali
+    entry opens the same handout in Bengali."""
+    page = open_page(browser, built[0] / CONDITION / "ar" / f"{PAGE}.html")
+    try:
+        page.locator('.top a.tool[href="#languages"]').click()
+        page.wait_for_function("location.hash === '#languages'")
+        switch = page.locator("nav#languages").bounding_box()
+        assert 0 <= switch["y"] < 740  # scrolled to it
+        page.locator('nav#languages a[hreflang="bn"]').click()
+        page.wait_for_url(f"**/{CONDITION}/bn/{PAGE}.html")
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["bn", "ltr"]
+        assert page.locator("h1").first.inner_text() == texts_of(CONDITION, "bn").get(f"{PAGE}.title").text
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("relative", ["index.html", *(f"{CONDITION}/{tag}/{PAGE}.html" for tag in ("en", "ar", "bn", "zh-Hans")),
                                       f"{CONDITION}/ar/index.html", f"{CONDITION}/zh-Hans/{CARD}.html"])
 def test_phone_width_screenshots(built, browser, relative):

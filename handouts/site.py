@@ -1,13 +1,21 @@
 """The families' download pages: a static site written next to the PDFs.
 
 The engine renders each handout's HTML from the same semantic document as its PDF (a
-``DocumentVisitor``), and fills the project's page templates (``templates/site/``:
-the first page, a condition's page in one language, a handout's page). Relative links
-only, nothing fetched from elsewhere, no JavaScript; same input, same bytes.
+``DocumentVisitor``), gathers what the pages show (the PDFs of each handout with their
+paper, edition and size; the languages each page exists in; the translation status),
+and fills the project's page templates (``templates/site/``: the first page, a
+condition's page in one language, a handout's page). The templates choose every text;
+the engine passes data. Relative links only, nothing fetched from elsewhere, no
+JavaScript; same input, same bytes.
+
+The look is the printed handouts' look: the colours come from the PDF styles
+(``layout/styles.py``), the warning symbol and pictograms from the same SVG files, the
+type from the same font files (``webfonts``: subset per page set).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -16,7 +24,9 @@ from typing import Any
 from babel.units import format_unit
 from markupsafe import Markup
 
+from handouts.compose import placeholder_values
 from handouts.document import (
+    Block,
     Callout,
     Document,
     DocumentVisitor,
@@ -27,22 +37,21 @@ from handouts.document import (
     Inline,
     ListBlock,
     Paragraph,
+    Section,
     Terms,
     plain_text,
 )
 from handouts.files import write_atomically
 from handouts.formatting import babel_locale, language_name
+from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
+from handouts.webfonts import WebFonts
 
 CSS_FILE = "site.css"
-FONTS_DIR = "fonts"
 ASSETS = Path(__file__).with_name("assets")
-
-WARNING_SVG = (
-    '<svg class="symbol" role="img" aria-label="{alt}" viewBox="0 0 24 24" width="28" height="28">'
-    '<path d="M12 2 23 21H1z" fill="#000"/><rect x="11" y="8" width="2.4" height="7.5" rx="1.2" fill="#fff"/>'
-    '<circle cx="12.2" cy="18" r="1.4" fill="#fff"/></svg>'
-)
+STANDARD = "standard"  # the edition of a PDF with no edition in its name
+FIRST_PAGE_FONTS = "languages"  # the first page's page set (never a language tag: 9 letters)
+FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
 
 
 # ---------------------------------------------------------------------- HTML of a handout
@@ -62,8 +71,24 @@ def _inline(content: Inline, doc_lang: str) -> str:
     return "".join(out)
 
 
+def warning_symbol(label: str) -> str:
+    """The warning pictogram the PDFs draw (same SVG file), as an image with a spoken name.
+    It takes the colour of its text: black beside a heading, white on the card's band."""
+    text = icon("warning").path.read_text(encoding="utf-8").strip().replace("#000", "currentColor")
+    return text.replace("<svg ", f'<svg class="symbol" role="img" aria-label="{escape(label)}" focusable="false" ', 1)
+
+
+def _pictogram(name: str | None) -> str:
+    """A list item's pictogram, decorative (the words say the same); mirrored by the
+    stylesheet in right-to-left pages when it has a direction. Nothing if it does not exist."""
+    if not name or name not in catalogue():
+        return ""
+    return svg_markup(name, mirror=True)
+
+
 class HtmlWriter(DocumentVisitor):
-    """A handout's body as HTML: headings, paragraphs, lists with real check boxes."""
+    """A handout's body as HTML: headings, paragraphs, lists with real check boxes,
+    boxed warnings with the warning symbol in their heading, fill-in fields that line up."""
 
     def __init__(self, document: Document, heading_shift: int = 0):
         self.document = document
@@ -71,11 +96,26 @@ class HtmlWriter(DocumentVisitor):
         self.shift = heading_shift
         self.boxes = 0
 
-    def blocks(self, blocks) -> str:
-        return "\n".join(self.visit(block) for block in blocks)
+    def blocks(self, blocks: Iterable[Block]) -> str:
+        out: list[str] = []
+        fields: list[str] = []
+        for block in blocks:
+            if isinstance(block, (Field, FieldRow)):  # consecutive fields share one grid
+                fields.append(self.visit(block))
+                continue
+            if fields:
+                out.append('<div class="fields">\n' + "\n".join(fields) + "\n</div>")
+                fields = []
+            out.append(self.visit(block))
+        if fields:
+            out.append('<div class="fields">\n' + "\n".join(fields) + "\n</div>")
+        return "\n".join(out)
 
-    def visit_heading(self, block: Heading) -> str:
+    def visit_heading(self, block: Heading, symbol: str = "") -> str:
         level = min(6, block.level + self.shift)
+        if symbol:
+            return (f'<h{level} class="with-symbol">{symbol}<span>{_inline(block.content, self.lang)}</span>'
+                    f"</h{level}>")
         return f"<h{level}>{_inline(block.content, self.lang)}</h{level}>"
 
     def visit_paragraph(self, block: Paragraph) -> str:
@@ -87,49 +127,112 @@ class HtmlWriter(DocumentVisitor):
             for item in block.items:
                 self.boxes += 1
                 box_id = f"step-{self.boxes}"
-                items.append(f'<li><input type="checkbox" id="{box_id}"> '
+                items.append(f'<li><input type="checkbox" id="{box_id}"> {_pictogram(item.icon)}'
                              f'<label for="{box_id}">{_inline(item.content, self.lang)}</label></li>')
             return '<ul class="check-list">\n' + "\n".join(items) + "\n</ul>"
-        return "<ul>\n" + "\n".join(f"<li>{_inline(i.content, self.lang)}</li>" for i in block.items) + "\n</ul>"
+        with_icons = any(_pictogram(item.icon) for item in block.items)
+        items = [f"<li>{_pictogram(item.icon)}<span>{_inline(item.content, self.lang)}</span></li>" if with_icons
+                 else f"<li>{_inline(item.content, self.lang)}</li>" for item in block.items]
+        css = ' class="with-icons"' if with_icons else ""
+        return f"<ul{css}>\n" + "\n".join(items) + "\n</ul>"
 
     def visit_callout(self, block: Callout) -> str:
-        symbol = ""
-        if block.kind == "warning":
-            symbol = WARNING_SVG.format(alt=escape(self.document.spoken("warning_symbol", "Warning")))
-        return f'<div class="callout {block.kind}" role="note">{symbol}\n{self.blocks(block.blocks)}\n</div>'
+        inner = block.blocks
+        if block.kind != "warning":
+            body = self.blocks(inner)
+        else:
+            symbol = warning_symbol(self.document.spoken("warning_symbol", "Warning"))
+            if inner and isinstance(inner[0], Heading):  # the symbol stands in the heading's first line
+                body = self.visit_heading(inner[0], symbol) + "\n" + self.blocks(inner[1:])
+            else:
+                body = f'<p class="symbol-line">{symbol}</p>\n' + self.blocks(inner)
+        return f'<div class="callout {block.kind}" role="note">\n{body}\n</div>'
 
     def visit_field_row(self, block: FieldRow) -> str:
         return "\n".join(self.visit_field(f) for f in block.fields)
 
     def visit_field(self, block: Field) -> str:
-        value = _inline(block.value, self.lang) if block.value else '<span class="blank" aria-hidden="true"></span>'
-        return f'<p class="field"><span class="label">{_inline(block.label, self.lang)}:</span> {value}</p>'
+        value = (f'<span class="value">{_inline(block.value, self.lang)}</span>' if block.value
+                 else '<span class="blank" aria-hidden="true"></span>')
+        lines = "".join('<span class="blank more" aria-hidden="true"></span>' for _ in range(max(0, block.lines - 1)))
+        return f'<div class="field"><span class="label">{_inline(block.label, self.lang)}</span>{value}{lines}</div>'
 
     def visit_figure(self, block: Figure) -> str:
-        return f'<p class="figure" role="img" aria-label="{escape(plain_text(block.alt))}"></p>'
+        alt = escape(plain_text(block.alt))
+        if block.icon in catalogue():
+            svg = svg_markup(block.icon, mirror=True).replace('aria-hidden="true"', f'role="img" aria-label="{alt}"', 1)
+            return f'<div class="figure">{svg}</div>'
+        return f'<p class="figure" role="img" aria-label="{alt}"></p>'
 
     def visit_terms(self, block: Terms) -> str:
         items = [f"<dt>{_inline(term.name, self.lang)}</dt><dd>{_inline(term.definition, self.lang)}</dd>"
                  for term in block.items]
         return '<dl class="terms">\n' + "\n".join(items) + "\n</dl>"
 
+    def section(self, section: Section) -> str:
+        # The section's name is content (any word): an attribute, never a class the stylesheet uses.
+        return (f'<section class="section {section.kind}" data-name="{escape(section.name)}">\n'
+                f"{self.blocks(section.blocks)}\n</section>")
+
     def sections(self) -> str:
-        parts = []
-        for section in self.document.sections:
-            css = f"section {section.kind} {escape(section.name)}"
-            parts.append(f'<section class="{css}">\n{self.blocks(section.blocks)}\n</section>')
-        return "\n".join(parts)
+        return "\n".join(self.section(s) for s in self.document.sections)
+
+    def split(self) -> tuple[str, str]:
+        """(the opening section, if it holds the title heading; the rest): a page can put
+        its status and downloads between the title and the body."""
+        sections = self.document.sections
+        if sections and any(isinstance(b, Heading) and b.level == 1 for b in sections[0].blocks):
+            return self.section(sections[0]), "\n".join(self.section(s) for s in sections[1:])
+        return "", self.sections()
 
 
-# ---------------------------------------------------------------------- the pages
+# ---------------------------------------------------------------------- what the pages show
 
 
 @dataclass(frozen=True)
 class PdfLink:
+    """One PDF of a handout: its paper, its edition (``standard``, ``large-print``, or any
+    edition a handout kind adds, read from the file name), where it is and how big."""
+
     paper: str
-    large_print: bool
+    edition: str
     href: str  # relative to the page
     size: int
+    size_text: str = ""  # the size written in the page's language ("96 kB")
+
+    @property
+    def large_print(self) -> bool:
+        return self.edition == "large-print"
+
+
+@dataclass(frozen=True)
+class Version:
+    """The same page in one language."""
+
+    tag: str
+    name: str  # the language's own name, in its own script
+    english: str  # its name in the source language (for care staff)
+    dir: str
+    href: str  # relative to the page
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """How far a page's translation is: ``source``, ``draft`` or ``reviewed`` (the build's
+    effective status: a reviewed text edited since is a draft again), by whom, when."""
+
+    value: str
+    translated_by: str | None = None
+    translated_on: str | None = None  # written in the page's language
+    reviewed_by: str | None = None
+    reviewed_on: str | None = None
+    outdated: bool = False  # some text on the page changed in the source language since
+    fallback: bool = False  # some text on the page is shown in the source language
+
+    @property
+    def translated(self) -> bool:
+        return self.value != "source"
 
 
 @dataclass
@@ -138,6 +241,37 @@ class HandoutEntry:
     title: str
     document: Document
     pdfs: list[PdfLink] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def href(self) -> str:
+        return f"{self.name}.html"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A condition in one language, on the first page."""
+
+    name: str
+    title: str
+    href: str
+
+
+@dataclass
+class LanguageEntry:
+    """A language on the first page: its names, its own ``t``, the conditions it has."""
+
+    tag: str
+    name: str
+    english: str
+    dir: str
+    t: Callable[..., str]
+    has: Callable[[str], bool]
+    topics: list[Topic] = field(default_factory=list)
+
+    @property
+    def href(self) -> str:
+        return self.topics[0].href
 
 
 def file_size(size: int, locale: str) -> str:
@@ -145,32 +279,66 @@ def file_size(size: int, locale: str) -> str:
     return format_unit(kilobytes, "digital-kilobyte", length="short", locale=babel_locale(locale))
 
 
-class FontShelf:
-    """The web fonts a page needs (its language's font stack), copied beside the pages."""
+def edition_of(job) -> str:
+    """A job's edition: its own, or what its file name adds between handout and paper."""
+    edition = getattr(job, "edition", None)
+    if edition:
+        return str(edition)
+    stem = job.relative_path().stem
+    middle = stem.removeprefix(f"{job.handout}").removesuffix(f"-{job.paper}").strip("-")
+    return middle or STANDARD
 
-    def __init__(self) -> None:
-        self.used: dict[str, Path] = {}
 
-    def css(self, locale: str, depth: int) -> Markup:
-        from handouts.layout.fonts import stack_for
+def palette_css() -> str:
+    """The printed handouts' colours as CSS variables: one source, so paper and screen
+    cannot drift apart."""
+    from handouts.layout import styles
 
-        stack = stack_for(locale)
-        rules = []
-        names = []
-        for family in stack.families:
-            names.append(family.name)
-            for weight, face in (("400", family.regular), ("700", family.bold)):
-                if face.index or not face.package:  # Debian CJK faces: the reader's system fonts set CJK well
-                    continue
-                source = face.locate()
-                self.used[source.name] = source
-                rules.append(
-                    f"@font-face {{ font-family: '{family.name}'; font-weight: {weight}; font-display: swap; "
-                    f"src: url('{'../' * depth}{FONTS_DIR}/{source.name}') format('truetype'); }}"
-                )
-        families = ", ".join(f"'{n}'" for n in names)
-        rules.append(f"body {{ font-family: {families}, system-ui, sans-serif; }}")
-        return Markup("<style>\n" + "\n".join(rules) + "\n</style>\n")
+    colours = {"ink": styles.INK, "accent": styles.ACCENT, "tint": styles.TINT, "rule": styles.RULE,
+               "warning": styles.WARNING, "paper": styles.PAPER}
+    lines = [f"  --{name}: #{colour.hexval()[2:].upper()};" for name, colour in colours.items()]
+    return "/* The handouts' colours (handouts/layout/styles.py). */\n:root {\n" + "\n".join(lines) + "\n}\n"
+
+
+def colours() -> dict[str, str]:
+    from handouts.layout import styles
+
+    return {"accent": f"#{styles.ACCENT.hexval()[2:].upper()}", "paper": f"#{styles.PAPER.hexval()[2:].upper()}"}
+
+
+# ---------------------------------------------------------------------- texts of a page
+
+
+class PageTexts:
+    """What a page template calls: ``t(key)`` (filled, escaped by the template; a text
+    shown in the source language is marked with its ``lang``) and ``has(key)``."""
+
+    def __init__(self, texts, source, values: dict[str, str], source_values: dict[str, str], fallback: bool):
+        self.texts = texts
+        self.source = source
+        self.fallback = fallback
+        self.translator = Translator(texts, values, source if fallback else None, source_values)
+
+    def has(self, key: str) -> bool:
+        message = self.texts.messages.get(key)
+        if message is not None and message.text:
+            return True
+        return self.fallback and key in self.source.messages and bool(self.source.messages[key].text)
+
+    def t(self, key: str, count: int | None = None) -> str:
+        text = self.translator.text(key, count)
+        message = self.texts.messages.get(key)
+        if (message is None or not message.text) and self.fallback:
+            return Markup('<span lang="{}">{}</span>').format(self.source.locale, text)
+        return text
+
+
+def _isolated(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
+    """Names inside a sentence keep their own direction (a Latin name in Arabic text)."""
+    return {k: f"{FIRST_STRONG_ISOLATE}{v}{POP_ISOLATE}" if k in names and v != "?" else v for k, v in values.items()}
+
+
+# ---------------------------------------------------------------------- writing the site
 
 
 class SiteWriter:
@@ -183,80 +351,142 @@ class SiteWriter:
         self.output = output
         self.folder = project.manifest.site_templates
         self.env = make_environment(project.templates_dir)
-        self.fonts = FontShelf()
+        self.fonts = WebFonts()
         self.written: list[Path] = []
+        self.source_locale = project.source_locale
 
-    def page(self, template: str, path: Path, context: dict[str, Any]) -> None:
+    def page(self, template: str, path: Path, context: dict[str, Any], page_set: str) -> None:
         html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
         write_atomically(path, html.encode("utf-8"))
         self.written.append(path)
+        self.fonts.add_page(page_set, html, context["lang"], path)
 
-    def translator(self, condition, tag: str) -> Translator:
+    def page_texts(self, condition, tag: str) -> PageTexts:
         texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
         source = self.store.source_texts(condition)
-        return Translator(texts, {}, source if self.builder.fallback else None)
+        parameters = self.builder.composer(condition.name).parameters
+        isolated = ("translator", "reviewer")
+        return PageTexts(texts, source, _isolated(placeholder_values(texts, source, parameters), isolated),
+                         _isolated(placeholder_values(source, source, parameters), isolated), self.builder.fallback)
+
+    def status(self, condition, tag: str, composed: Iterable) -> Status:
+        texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
+        composed = list(composed)
+        stale = self.store.stale_keys(texts)
+        meta = texts.meta
+        values = placeholder_values(texts, self.store.source_texts(condition), {})
+        return Status(
+            self.store.effective_status(texts) if tag != self.source_locale else "source",
+            meta.translated_by, values.get("translated_on") if meta.translated_on else None,
+            meta.reviewed_by, values.get("reviewed_on") if meta.reviewed_on else None,
+            outdated=any(c.keys & stale for c in composed), fallback=any(c.missing for c in composed),
+        )
+
+    def common(self, texts: PageTexts, tag: str, direction: str, root: str, versions: list[Version]) -> dict[str, Any]:
+        source = next((v for v in versions if v.tag == self.source_locale and not v.current), None)
+        stylesheet = f"{root}{self.fonts.stylesheet(tag)}"
+        return {
+            "t": texts.t, "has": texts.has, "lang": tag, "dir": direction, "root": root,
+            "fonts": Markup('<link rel="stylesheet" href="{}">\n').format(stylesheet), "font_stylesheet": stylesheet,
+            "versions": versions, "source_version": source, "source_lang": self.source_locale, "colours": colours(),
+        }
+
+
+def _direction(tag: str) -> str:
+    return "rtl" if babel_locale(tag).text_direction == "rtl" else "ltr"
 
 
 def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
     """Write the first page, each condition's page per language, the HTML handouts, the
-    stylesheet and the fonts; returns the paths written."""
+    stylesheet and the web fonts; returns the paths written. What was not built (a
+    language a condition is not written in, a handout left out) is simply not linked."""
     writer = SiteWriter(project, builder, output)
-    pdfs: dict[tuple[str, str, str], list[PdfLink]] = {}
-    order = {"letter": 0, "a4": 1}
-    for result in sorted(rendered, key=lambda r: (r.job.large_print, order.get(r.job.paper, 9))):
-        job = result.job
-        pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
-            PdfLink(job.paper, job.large_print, job.relative_path().name, len(result.pdf)))
-    conditions = []
     source_locale = project.source_locale
+    pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
+    paper_order = {"letter": 0, "a4": 1}
+    for result in rendered:
+        job = result.job
+        edition = edition_of(job)
+        pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
+            (edition, job.paper, job.relative_path().name, len(result.pdf)))
+    for found in pdfs.values():
+        found.sort(key=lambda p: (p[0] != STANDARD, p[0] != "large-print", p[0], paper_order.get(p[1], 9), p[1]))
+
+    def order(tags: Iterable[str]) -> list[str]:
+        return sorted(tags, key=lambda tag: (tag != source_locale, language_name(tag, source_locale).casefold()))
+
+    names: dict[str, tuple[str, str]] = {}  # tag -> (own name, direction)
+    for (condition_name, tag), texts in plan.texts.items():
+        names.setdefault(tag, (texts.name, texts.direction))
+
+    def version(tag: str, href: str, current: bool) -> Version:
+        name, direction = names[tag]
+        return Version(tag, name, language_name(tag, source_locale), direction, href, current)
+
+    conditions = []
+    languages: dict[str, LanguageEntry] = {}
     for condition in project.manifest.conditions.values():
-        tags = sorted({tag for (c, tag) in plan.texts if c == condition.name},
-                      key=lambda tag: (tag != source_locale, language_name(tag, "en").casefold()))
+        tags = order(tag for (c, tag) in plan.texts if c == condition.name)
         if not tags:
             continue
-        languages = []
+        built = {tag: [spec for spec in condition.handouts.values()
+                       if (condition.name, tag, spec.name) in builder.composed] for tag in tags}
+        condition_languages = []
         for tag in tags:
-            t = writer.translator(condition, tag)
+            texts = writer.page_texts(condition, tag)
+            direction = plan.texts[(condition.name, tag)].direction
+            condition_title = texts.t(condition.title_key)
             entries = []
-            for spec in condition.handouts.values():
-                composed = builder.composed.get((condition.name, tag, spec.name))
-                if composed is None:
-                    continue
+            for spec in built[tag]:
+                composed = builder.composed[(condition.name, tag, spec.name)]
                 document = composed.document
-                entry = HandoutEntry(spec.name, plain_text(document.title), document,
-                                     pdfs.get((condition.name, tag, spec.name), []))
+                links = [PdfLink(paper, edition, href, size, file_size(size, tag))
+                         for edition, paper, href, size in pdfs.get((condition.name, tag, spec.name), [])]
+                entry = HandoutEntry(spec.name, plain_text(document.title), document, links, spec.kind)
                 html = HtmlWriter(document)
                 body = Markup(html.sections())
+                intro, rest = html.split()
+                versions = [version(other, f"../{other}/{spec.name}.html", other == tag) for other in tags
+                            if any(s.name == spec.name for s in built[other])]
                 writer.page("handout.html.j2", output / condition.name / tag / f"{spec.name}.html", {
-                    "t": t.text, "lang": tag, "dir": document.direction, "title": entry.title, "body": body,
-                    "has_check_boxes": html.boxes > 0, "handout": spec.name, "root": "../../",
-                    "fonts": writer.fonts.css(tag, 2),
-                })
+                    **writer.common(texts, tag, direction, "../../", versions),
+                    "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
+                    "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
+                    "condition_title": condition_title, "status": writer.status(condition, tag, [composed]),
+                }, tag)
                 entries.append(entry)
-            direction = "rtl" if babel_locale(tag).text_direction == "rtl" else "ltr"
+            versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
             writer.page("locale.html.j2", output / condition.name / tag / "index.html", {
-                "t": t.text, "lang": tag, "dir": direction, "condition_title": t.text(condition.title_key),
-                "handouts": entries, "file_size": lambda size, tag=tag: file_size(size, tag), "root": "../../",
-                "fonts": writer.fonts.css(tag, 2),
-            })
-            languages.append({"tag": tag, "name": language_name(tag), "english": language_name(tag, "en"),
-                              "dir": direction, "href": f"{condition.name}/{tag}/index.html"})
-        source = writer.translator(condition, source_locale)
-        conditions.append({"name": condition.name, "title": source.text(condition.title_key),
-                           "languages": languages})
-    t = writer.translator(next(iter(project.manifest.conditions.values())), source_locale)
+                **writer.common(texts, tag, direction, "../../", versions),
+                "condition_title": condition_title, "handouts": entries,
+                "file_size": lambda size, tag=tag: file_size(size, tag),
+                "status": writer.status(condition, tag, [builder.composed[(condition.name, tag, s.name)]
+                                                         for s in built[tag]]),
+            }, tag)
+            href = f"{condition.name}/{tag}/index.html"
+            condition_languages.append({"tag": tag, "name": names[tag][0], "english": language_name(tag, "en"),
+                                        "dir": direction, "href": href})
+            if tag not in languages:
+                languages[tag] = LanguageEntry(tag, names[tag][0], language_name(tag, source_locale), direction,
+                                               texts.t, texts.has)
+            languages[tag].topics.append(Topic(condition.name, condition_title, href))
+        conditions.append({"name": condition.name, "languages": condition_languages,
+                           "title": writer.page_texts(condition, source_locale).t(condition.title_key)})
+    first = next(iter(project.manifest.conditions.values()))
+    texts = writer.page_texts(first, source_locale)
     writer.page("index.html.j2", output / "index.html", {
-        "t": t.text, "lang": source_locale, "dir": "ltr", "conditions": conditions, "root": "",
-        "fonts": Markup(""),
-    })
-    stylesheet = (ASSETS / CSS_FILE).read_bytes()
-    write_atomically(output / CSS_FILE, stylesheet)
-    writer.written.append(output / CSS_FILE)
-    for name, source_path in sorted(writer.fonts.used.items()):
-        target = output / FONTS_DIR / name
-        write_atomically(target, source_path.read_bytes())
+        **writer.common(texts, source_locale, _direction(source_locale), "", []),
+        "fonts": Markup('<link rel="stylesheet" href="{}">\n').format(writer.fonts.stylesheet(FIRST_PAGE_FONTS)),
+        "font_stylesheet": writer.fonts.stylesheet(FIRST_PAGE_FONTS),
+        "conditions": conditions, "languages": [languages[tag] for tag in order(languages)],
+    }, FIRST_PAGE_FONTS)
+    files = {CSS_FILE: (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")}
+    files |= writer.fonts.files()
+    for relative, data in sorted(files.items()):
+        target = output / relative
+        write_atomically(target, data)
         writer.written.append(target)
     return writer.written
 
 
-__all__ = ["write_site", "HtmlWriter", "PdfLink"]
+__all__ = ["write_site", "HtmlWriter", "PdfLink", "Version", "Status", "edition_of", "palette_css"]

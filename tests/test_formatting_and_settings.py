@@ -23,8 +23,9 @@ def test_fever_units_follow_the_locale():
 
 
 def test_dates_and_language_names_come_from_babel():
-    assert format_date(dt.date(2025, 10, 19), "es") == "19 de octubre de 2025"
-    assert format_date(dt.date(2025, 10, 19), "en") == "October 19, 2025"
+    # No-break spaces: a date is never split across lines.
+    assert format_date(dt.date(2025, 10, 19), "es") == "19\u00a0de\u00a0octubre\u00a0de\u00a02025"
+    assert format_date(dt.date(2025, 10, 19), "en") == "October\u00a019,\u00a02025"
     assert language_name("es") == "Español"
     assert language_name("es", "en") == "Spanish"
 

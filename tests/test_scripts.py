@@ -139,10 +139,12 @@ def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, e
 
 @pytest.mark.parametrize("locale", ["fa", "ur"])
 def test_fever_threshold_stays_in_order_in_right_to_left_text(built, locale):
-    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket."""
+    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket
+    (in Persian digits in Persian: ۳۹٫۴°C (۱۰۳°F))."""
     bbox = run_tool("pdftotext", "-bbox", str(built[0] / "higm" / locale / "er-card-a4.pdf"), "-").stdout
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
-    line = next(float(y) for x, y, w in words if "103" in w)
+    hundred_three, thirty_nine = ("۱۰۳", "۳۹٫۴") if locale == "fa" else ("103", r"39\.4")
+    line = next(float(y) for x, y, w in words if hundred_three in w)
     on_line = [w for _, w in sorted((float(x), w) for x, y, w in words if abs(float(y) - line) < 1)]
     joined = " ".join(on_line)
-    assert re.search(r"39\.4°C\s*\(103°F\)", joined), joined
+    assert re.search(rf"{thirty_nine}°C\s*\({hundred_three}°F\)", joined), joined

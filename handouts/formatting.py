@@ -92,9 +92,12 @@ def format_temperatures(celsius: Decimal, fahrenheit: Decimal, tag: str) -> str:
     c = format_temperature(celsius, "C", tag)
     f = format_temperature(fahrenheit, "F", tag)
     first, second = (f, c) if uses_fahrenheit_first(tag) else (c, f)
-    # No-break spaces: a temperature never splits across lines. The first-strong isolate
-    # (FSI ... PDI) keeps "39.4°C (103°F)" whole and in order inside right-to-left text.
-    both = unbreakable(first + bracketed(second, tag))
+    # No-break spaces: a temperature never splits across lines. First-strong isolates
+    # (FSI ... PDI) keep "39.4°C (103°F)" whole and in order inside right-to-left text,
+    # and each temperature in one of its own: otherwise the bidi algorithm reads the
+    # second number as Arabic (after the letter م) and puts its degree sign on the
+    # other side of it.
+    both = unbreakable(f"{FSI}{first}{PDI}" + bracketed(f"{FSI}{second}{PDI}", tag))
     return f"{FSI}{both}{PDI}"
 
 

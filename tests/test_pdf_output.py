@@ -48,7 +48,7 @@ def without_footers(text: str, locale: str) -> str:
     break has the footer of its first page in the middle of it."""
     for footer in footers(locale):
         text = text.replace(normalise(footer), " ")
-    return text
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def normalise(text: str) -> str:

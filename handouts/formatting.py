@@ -13,7 +13,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 
-from handouts.typography import FSI, PDI, WORD_JOINER, to_native_digits, unbreakable
+from handouts.typography import FSI, PDI, WORD_JOINER, direction_isolate, to_native_digits, unbreakable
 
 # CLDR unitPreferenceData: regions whose everyday temperature unit is Fahrenheit.
 FAHRENHEIT_REGIONS = frozenset({"US", "BS", "BZ", "KY", "PR", "PW"})
@@ -97,8 +97,11 @@ def format_temperatures(celsius: Decimal, fahrenheit: Decimal, tag: str) -> str:
     # and each temperature in one of its own: otherwise the bidi algorithm reads the
     # second number as Arabic (after the letter م) and puts its degree sign on the
     # other side of it.
+    # The outer isolate takes the direction of the units' own letters (م in Arabic): a
+    # first-strong isolate would look past the inner ones, find only brackets, and set
+    # the pair left to right, the second temperature read first.
     both = unbreakable(f"{FSI}{first}{PDI}" + bracketed(f"{FSI}{second}{PDI}", tag))
-    return f"{FSI}{both}{PDI}"
+    return f"{direction_isolate(first)}{both}{PDI}"
 
 
 def format_date(value: dt.date, tag: str) -> str:

@@ -193,6 +193,18 @@ def isolate(value: str) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+def direction_isolate(text: str) -> str:
+    """The isolate initiator for ``text``'s own direction, by its first strong letter:
+    RLI for Arabic script, LRI for Latin, FSI when it has no letter."""
+    for char in text:
+        kind = _bidi(char)
+        if kind in ("R", "AL"):
+            return RLI
+        if kind == "L":
+            return LRI
+    return FSI
+
+
 def unbreakable(value: str) -> str:
     """A value that must never be split across lines: no-break spaces."""
     return value.replace(" ", NBSP).replace("\u202f", NBSP)

@@ -17,8 +17,8 @@ MANIFEST = PROJECT.manifest
 
 
 def test_fever_units_follow_the_locale():
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2068\u2068103°F\u2069\u00a0(\u206839.4°C\u2069)\u2069"
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u2068\u206839,4\u00a0°C\u2069\u00a0(\u2068103\u00a0°F\u2069)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2066\u2068103°F\u2069\u00a0(\u206839.4°C\u2069)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u2066\u206839,4\u00a0°C\u2069\u00a0(\u2068103\u00a0°F\u2069)\u2069"
     assert uses_fahrenheit_first("en") and not uses_fahrenheit_first("es")
 
 

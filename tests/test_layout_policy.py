@@ -11,7 +11,7 @@ import pytest
 from reportlab.lib.units import mm
 
 from handouts.build import build
-from handouts.document import Heading, Inline, Span, iter_section_spans
+from handouts.document import Inline, Span, iter_section_spans
 from handouts.layout import pages as pages_module
 from handouts.layout.flowables import keep_last_words
 from handouts.layout.fonts import stack_for
@@ -150,23 +150,30 @@ def test_a_paragraph_splits_only_with_two_lines_on_each_side():
 
 @pytest.mark.parametrize("locale", ["en", "ar", "bn", "hi", "zh-Hant"])
 def test_no_last_page_holds_only_the_small_print(locale, tmp_path):
-    """The closing sections (contacts, sources and status) stay with content before them."""
+    """The small print (sources and status) stays with content before it: the last page
+    holds some of the handout's content (the last section, or the clinic's contacts)."""
     from handouts.settings import read_settings
     from tests.conftest import ROOT
 
-    settings = read_settings(ROOT / "handouts.example.yaml", PROJECT.manifest)
-    written = build(PROJECT, tmp_path, settings=settings, locales=[locale], handouts=PAGE_HANDOUTS,
-                    papers=["letter"], site=False)
+    for settings in (Settings(), read_settings(ROOT / "handouts.example.yaml", PROJECT.manifest)):
+        output = tmp_path / ("example" if settings.clinic else "none")
+        written = build(PROJECT, output, settings=settings, locales=[locale], handouts=PAGE_HANDOUTS,
+                        papers=["letter"], site=False)
+        _check_last_pages(written, locale, settings)
+
+
+def _check_last_pages(written, locale: str, settings: Settings) -> None:
     for path, result in written:
         document = compose("higm", result.job.handout, locale, settings)
-        headed = [s for s in document.flow if any(isinstance(b, Heading) for b in s.blocks)]
-        last = headed[-1]
-        texts = [span.text for span in iter_section_spans(last)]
+        # The content before the small print: the last headed section and the contacts.
+        before = [s for s in document.flow if s.name != pages_module.SMALL_PRINT]
+        texts = [span.text for span in iter_section_spans(before[-1])]
         words = [w.strip(".,:;!?()«»“”\"'।") for text in texts for w in unicodedata.normalize("NFKC", text).split()]
         words = [piece for w in words if len(w) >= 4 for piece in (
             [w] if len(w) < 12 else [w[i:i + 4] for i in range(0, len(w) - 3, 4)])]  # unspaced CJK: 4 characters
         pages = int(re.search(r"Pages:\s+(\d+)", run_tool("pdfinfo", str(path)).stdout).group(1))
-        final = unicodedata.normalize("NFKC", run_tool("pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-").stdout)
+        final = unicodedata.normalize(
+            "NFKC", run_tool("pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-").stdout)
         assert any(word in final for word in words) or len(words) == 0, (path.name, words[:5])
 
 

@@ -114,8 +114,8 @@ def test_every_font_family_names_its_source_and_licence():
 
 
 def test_fever_unit_order_follows_the_region():
-    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2068\u2069").startswith("103")
-    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2068\u2069").startswith("39,4")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2066\u2068\u2069").startswith("103")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2066\u2068\u2069").startswith("39,4")
 
 
 def test_language_names_in_their_own_script():
@@ -212,6 +212,10 @@ def test_left_to_right_pieces_keep_their_places_in_right_to_left_lines(rtl_built
             sides = {"left" if re.match(r"[0-9۰-۹]", glyphs[i + 1:i + 2]) else "right"
                      for i, c in enumerate(glyphs) if c == "°"}
             assert len(sides) <= 1, glyphs  # "39.4°C (103°F)": the degree sign on one side of each number
+            first, second = ("۳۹", "۱۰۳") if locale == "fa" else ("39", "103")
+            if first in glyphs and second in glyphs:  # read first: rightmost in Arabic units, leftmost in Latin
+                arabic_units = locale == "ar"
+                assert (glyphs.index(first) > glyphs.index(second)) == arabic_units, glyphs
     right_edge = 612 - policy().grid("letter").side
     large = page_lines(rtl_built / "higm" / locale / "overview-large-print-letter.pdf")
     for line in large:

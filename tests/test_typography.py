@@ -42,8 +42,8 @@ def test_persian_and_bengali_use_their_own_digits_latin_tokens_keep_theirs():
 
 
 def test_units_come_from_cldr_and_brackets_follow_the_script():
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "tl") == f"{FSI}{FSI}39.4°C{PDI}\u00a0({FSI}103°F{PDI}){PDI}"  # not "deg. F"
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "zh-Hant") == f"{FSI}{FSI}39.4°C{PDI}\uff08{FSI}103°F{PDI}\uff09{PDI}"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "tl") == f"{LRI}{FSI}39.4°C{PDI}\u00a0({FSI}103°F{PDI}){PDI}"  # not "deg. F"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "zh-Hant") == f"{LRI}{FSI}39.4°C{PDI}\uff08{FSI}103°F{PDI}\uff09{PDI}"
     assert language_name("zh-Hant") == "中文\uff08繁體\uff09"
 
 

@@ -112,15 +112,36 @@ def _story(document: Document, styles: TextStyles, sizes: Sizes, frame: tuple[fl
     if closing == 0:
         closing = len(sections)
     story: list[Flowable] = []
-    tail: list[Flowable] = []
+    closing_parts: list[list[Flowable]] = []
     for index, section in enumerate(sections):
         made = block_flowables(section.blocks, styles, **marks)
         if section.name == SMALL_PRINT:  # the small print, set apart by a rule
             made = [Rule(before=sizes.body * 0.8, after=sizes.body * 0.5), *made]
-        (tail if index >= closing else story).extend(made)
+        if index >= closing:
+            closing_parts.append(made)
+        else:
+            story.extend(made)
+    # When the closing sections and a last piece of content are more than a page (large
+    # print), the first closing sections flow on as usual: the last ones still close.
+    while len(closing_parts) > 1 and _height(_last_leaf(story) + sum(closing_parts, []), frame) > frame[1]:
+        story.extend(closing_parts.pop(0))
+    tail = sum(closing_parts, [])
     if tail:
         story.append(KeepTogether(_take_last(story, tail, frame) + tail))
     return story
+
+
+def _last_leaf(story: list[Flowable]) -> list[Flowable]:
+    """The smallest last piece of content (a list item, a paragraph), for measuring."""
+    if not story:
+        return []
+    last = story[-1]
+    while isinstance(last, (KeepTogether, Stack)):
+        inner = last._content if isinstance(last, KeepTogether) else last.flowables
+        if not inner:
+            break
+        last = inner[-1]
+    return [last]
 
 
 def _height(flowables: list[Flowable], frame: tuple[float, float]) -> float:
@@ -173,7 +194,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
     structure = plan_structure(document, tagger)
     setting = TextSetting(stack, document.lang, document.direction == "rtl", structure)
     styles = page_styles(setting, sizes)
-    footer_style = text_styles(setting, sizes.footer).small
+    footer_style = text_styles(setting, sizes.footer, small_size=sizes.footer).small
     footer_height = footer_style.leading
     frame_bottom = grid.bottom + footer_height + FOOTER_GAP
     buffer = io.BytesIO()

@@ -48,7 +48,7 @@ def test_every_locale_has_the_same_grid_and_at_least_the_policys_body_size(local
                 nominal = rules.large_print.body if large else rules.standard.body
                 assert used.body == pytest.approx(nominal * stack.scale), (handout, paper, large)
                 assert used.body >= (18 if large else 12)
-                assert used.side_margin == pytest.approx(rules.grid(paper).side), (handout, paper)
+                assert used.side_margin == pytest.approx(rules.grid(paper, large_print=large).side), (handout, paper)
 
 
 def test_arabic_script_and_indic_text_is_set_larger_than_latin():

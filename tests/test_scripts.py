@@ -216,7 +216,7 @@ def test_left_to_right_pieces_keep_their_places_in_right_to_left_lines(rtl_built
             if first in glyphs and second in glyphs:  # read first: rightmost in Arabic units, leftmost in Latin
                 arabic_units = locale == "ar"
                 assert (glyphs.index(first) > glyphs.index(second)) == arabic_units, glyphs
-    right_edge = 612 - policy().grid("letter").side
+    right_edge = 612 - policy().grid("letter", large_print=True).side
     large = page_lines(rtl_built / "higm" / locale / "overview-large-print-letter.pdf")
     for line in large:
         if any("Library" in w or "draft" in w for w in words(line)):

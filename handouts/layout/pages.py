@@ -186,7 +186,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
     apply_patches()
     stack, paper, info = request.stack, request.paper, request.info
     rules = policy()
-    grid = rules.grid(paper)
+    grid = rules.grid(paper, large_print=request.large_print)
     sizes = rules.sizes(stack, large_print=request.large_print, overrides=dict(request.layout))
     page_width, page_height = PAPERS[paper]
     margin = grid.side

@@ -84,9 +84,10 @@ class Policy:
     standard: Edition
     large_print: Edition
     marks: Marks
+    large_print_grids: dict[str, Grid]
 
-    def grid(self, paper: str) -> Grid:
-        return self.grids[paper]
+    def grid(self, paper: str, *, large_print: bool = False) -> Grid:
+        return (self.large_print_grids if large_print else self.grids)[paper]
 
     def sizes(self, stack: FontStack, *, large_print: bool = False,
               overrides: dict[str, float] | None = None) -> Sizes:
@@ -128,9 +129,11 @@ def _length(value: object) -> float:
 @lru_cache(maxsize=1)
 def policy() -> Policy:
     data = yaml.safe_load(POLICY.read_text(encoding="utf-8"))
-    grids = {paper: Grid(_length(g["side"]), _length(g["top"]), _length(g["bottom"]))
-             for paper, g in data["grid"].items()}
+    def grids(key: str) -> dict[str, Grid]:
+        return {paper: Grid(_length(g["side"]), _length(g["top"]), _length(g["bottom"]))
+                for paper, g in data[key].items()}
+
     editions = {name: Edition(**{k: (bool(v) if k == "columns" else float(v)) for k, v in values.items()})
                 for name, values in data["editions"].items()}
     marks = Marks(**{k: float(v) for k, v in data["marks"].items()})
-    return Policy(grids, editions["standard"], editions["large_print"], marks)
+    return Policy(grids("grid"), editions["standard"], editions["large_print"], marks, grids("grid_large_print"))

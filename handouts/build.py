@@ -231,7 +231,7 @@ class Builder:
         info = PdfInfo(title=plain_text(document.title), author=self.settings.clinic.get("name") or "handouts",
                        subject=subject, lang=job.locale)
         request = RenderRequest(stack, job.paper, info, Location(texts.path), pages=spec.pages,
-                                large_print=job.large_print)
+                                large_print=job.large_print, layout=spec.layout)
         pdf, tagger = KINDS[spec.kind].render()(document, request)
         return apply_structure(pdf, tagger, title=info.title)
 

@@ -15,11 +15,13 @@ from typing import Any
 from handouts.document import Document
 from handouts.errors import Location
 from handouts.docxml import parse_document
-from handouts.formatting import format_date, format_temperatures
+from handouts.formatting import bracketed, format_date, format_temperatures
 from handouts.project import HandoutSpec, Project
 from handouts.settings import ParameterValue, Settings, Temperature
 from handouts.templating import LATE_PLACEHOLDERS, Translator, make_environment, render_template
 from handouts.texts import Texts
+from handouts.typography import LRI, PDI, unbreakable
+from handouts.typography import isolate as typography_isolate
 
 # Placeholders the engine fills in every text, besides the project's parameters.
 ENGINE_PLACEHOLDERS = (
@@ -77,9 +79,15 @@ def check_pictograms(document: Document, where: Location) -> None:
 
 
 def isolate(value: str) -> str:
-    """Wrap a number or address in Unicode isolates (LRI ... PDI), so that inside
-    right-to-left text "+1 555 010 0100" stays one left-to-right piece."""
-    return f"\u2066{value}\u2069"
+    """A phone number or address in a left-to-right isolate (LRI ... PDI), with no-break
+    spaces: inside right-to-left text "+1 555 010 0100" stays one piece, in order."""
+    return f"{LRI}{unbreakable(value)}{PDI}"
+
+
+def isolate_text(value: str) -> str:
+    """A clinic's text (its name, a team) in a first-strong isolate: one piece in the
+    sentence around it, in the direction of its own first letter."""
+    return typography_isolate(value) if value else value
 
 
 def phone_uri(number: str) -> str:
@@ -132,6 +140,8 @@ class Composer:
         self.env = make_environment(project.templates_dir)
         self.env.filters["phone_uri"] = phone_uri
         self.env.filters["isolate"] = isolate
+        self.env.filters["isolate_text"] = isolate_text
+        self.env.filters["bracketed"] = bracketed
 
     def compose(self, spec: HandoutSpec, texts: Texts, source: Texts, *, fallback: bool = False,
                 status: str | None = None, stale: frozenset[str] = frozenset(), care: Texts | None = None,

@@ -34,7 +34,7 @@ from handouts.document import (
 )
 from handouts.errors import Location, TemplateError
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\r\n]+")  # XML white space only: a no-break space stays
 PARAGRAPH_STYLES = ("body", "lead", "small", "action")
 CALLOUT_KINDS = ("warning", "info", "plan")
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*")

@@ -44,7 +44,7 @@ def register(kind: Kind) -> Kind:
 
 
 register(Kind(
-    "page", "handouts.layout.pages:render_pages", frozenset({"pages", "large_print"}), large_print=True,
+    "page", "handouts.layout.pages:render_pages", frozenset({"pages", "large_print", "layout"}), large_print=True,
     summary="pages on Letter or A4",
 ))
 register(Kind(

@@ -48,9 +48,10 @@ class HandoutSpec:
     kind: str
     template: str  # relative to templates/
     where: Location
-    pages: int | None = None  # the page budget aimed at (page handouts)
+    pages: int | None = None  # the pages it is designed for (page handouts; a longer text takes more)
     large_print: bool = False  # a large-print edition exists
     safety_gate: bool = False  # built only from complete, current translations
+    layout: dict[str, float] = field(default_factory=dict)  # overrides of the layout policy (layout:)
 
     @property
     def label(self) -> str:
@@ -165,7 +166,26 @@ def _handout(condition: str, name: str, node: yaml.Node, path: Path, line: int, 
         raise ProjectError("must be a whole number of pages (1 to 50)", Location(path, pages_line), f"{key}.pages")
     options = {opt: _bool(value, Location(path, ln), f"{key}.{opt}")
                for opt, (value, ln) in fields.items() if opt in ("large_print", "safety_gate")}
-    return HandoutSpec(condition, name, kind.name, template, where, pages=pages, **options)
+    layout = _layout(node, path, key) if "layout" in fields else {}
+    return HandoutSpec(condition, name, kind.name, template, where, pages=pages, layout=layout, **options)
+
+
+def _layout(node: yaml.Node, path: Path, key: str) -> dict[str, float]:
+    """A handout's overrides of the layout policy (``layout: {body: 13}``), each in its range."""
+    from handouts.layout.policy import OVERRIDES
+
+    layout_node = next(value for name, value, _ in mapping_items(node, path, key, ProjectError) if name == "layout")
+    out = {}
+    for option, value_node, line in mapping_items(layout_node, path, f"{key}.layout", ProjectError):
+        where, option_key = Location(path, line), f"{key}.layout.{option}"
+        if option not in OVERRIDES:
+            raise ProjectError(f"unknown layout option (known: {', '.join(OVERRIDES)})", where, option_key)
+        value = construct(value_node)
+        low, high = OVERRIDES[option]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ProjectError(f"must be a type size in points from {low:g} to {high:g}", where, option_key)
+        out[option] = float(value)
+    return out
 
 
 def _condition(name: str, node: yaml.Node, path: Path, line: int, templates: Path, parameters: dict[str, Parameter]) -> Condition:

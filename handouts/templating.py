@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from handouts.catalog import fill
 from handouts.errors import CatalogError, HandoutsError, Location, TemplateError
+from handouts.typography import isolate, mark_value, typeset
 
 # Placeholders the renderer fills per page, after layout.
 LATE_PLACEHOLDERS = ("page", "pages")
@@ -49,31 +50,41 @@ class Translator:
                  fallback_values: Mapping[str, str] | None = None, *, lang: str | None = None):
         late = {name: "{" + name + "}" for name in LATE_PLACEHOLDERS}
         self.texts = texts
-        self.values = {**values, **late}
+        self.values = {name: mark_value(value) for name, value in {**values, **late}.items()}
         self.fallback = fallback
-        self.fallback_values = {**(fallback_values or values), **late}
+        self.fallback_values = {name: mark_value(value)
+                                for name, value in {**(fallback_values or values), **late}.items()}
         self.lang = lang  # set when this text is in another language than the document's
         self.used: dict[str, None] = {}  # keys in first-use order
         self.missing: dict[str, None] = {}  # keys printed from the fallback
 
+    def _source_text(self, key: str, count: int | None) -> str:
+        fallback = self.fallback
+        text = fill(fallback.get(key), self.fallback_values, count=count, tag=fallback.locale)
+        text = typeset(text, fallback.locale, fallback.direction == "rtl")
+        # In a right-to-left document, the source language's text is one isolated piece.
+        return isolate(text) if self.texts.direction == "rtl" and fallback.direction != "rtl" else text
+
+    def _text(self, key: str, count: int | None) -> str:
+        text = fill(self.texts.get(key), self.values, count=count, tag=self.texts.locale)
+        return typeset(text, self.texts.locale, self.texts.direction == "rtl")
+
+    def _is_missing(self, key: str) -> bool:
+        message = self.texts.messages.get(key)
+        return (message is None or not message.text) and self.fallback is not None
+
     def text(self, key: str, count: int | None = None) -> str:
         """The filled text alone, for HTML pages (the caller escapes it)."""
         self.used.setdefault(key, None)
-        message = self.texts.messages.get(key)
-        if (message is None or not message.text) and self.fallback is not None:
-            return fill(self.fallback.get(key), self.fallback_values, count=count, tag=self.fallback.locale)
-        return fill(self.texts.get(key), self.values, count=count, tag=self.texts.locale)
+        return self._source_text(key, count) if self._is_missing(key) else self._text(key, count)
 
     def __call__(self, key: str, count: int | None = None) -> Markup:
         self.used.setdefault(key, None)
-        message = self.texts.messages.get(key)
-        if (message is None or not message.text) and self.fallback is not None:
+        if self._is_missing(key):
             self.missing.setdefault(key, None)
-            source = self.fallback.get(key)
-            text = FALLBACK_MARK + fill(source, self.fallback_values, count=count, tag=self.fallback.locale)
+            text = FALLBACK_MARK + self._source_text(key, count)
             return Markup('<span lang="{}"><t k="{}">{}</t></span>').format(self.fallback.locale, key, text)
-        message = self.texts.get(key)
-        text = fill(message, self.values, count=count, tag=self.texts.locale)
+        text = self._text(key, count)
         if self.lang:
             return Markup('<span lang="{}"><t k="{}">{}</t></span>').format(self.lang, key, text)
         return Markup('<t k="{}">{}</t>').format(key, text)

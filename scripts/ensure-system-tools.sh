@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what handouts needs from Debian's packages, when it is missing:
-#   fonts (build):  fonts-wqy-microhei (Chinese), fonts-nanum (Korean)
+#   fonts (build):  fonts-wqy-microhei (Simplified Chinese), fonts-arphic-uming (Traditional Chinese),
+#                   fonts-nanum (Korean)
 #   tools (tests):  poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm), qpdf, gettext (msgfmt),
 #                   chromium (browser tests of the download pages), npm (to fetch axe-core)
 # Usage: ensure-system-tools.sh fonts|tools|all
@@ -9,6 +10,7 @@ what="${1:-all}"
 missing=""
 if [ "$what" = fonts ] || [ "$what" = all ]; then
     [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$missing fonts-wqy-microhei"
+    [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || missing="$missing fonts-arphic-uming"
     [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$missing fonts-nanum"
 fi
 if [ "$what" = tools ] || [ "$what" = all ]; then

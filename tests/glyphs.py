@@ -311,7 +311,11 @@ class Run:
 
 
 def expected_runs(paragraph: str, start: int, end: int, locale: str, lang: str, bold: bool, rtl: bool) -> list[Run]:
-    """The runs of the line paragraph[start:end], in visual order."""
+    """The runs of the line paragraph[start:end], in visual order.
+
+    ReportLab draws a no-break space with its font's space glyph (it maps U+00A0 to
+    U+0020 even where the font has no U+00A0): here it is a space too."""
+    paragraph = paragraph.replace("\u00a0", " ")
     scripts = resolve_scripts(paragraph)
     fonts = font_of_chars(paragraph, locale, bold)
     levels = [0] * len(paragraph)

@@ -118,8 +118,8 @@ def expected_texts(document) -> list[str]:
 
 
 def squash(text: str) -> str:
-    """No white space, no invisible bidi isolates: what is printed, in order."""
-    return re.sub(r"[\s\u2066-\u2069]+", "", unicodedata.normalize("NFKC", text))
+    """No white space, no invisible bidi isolates or word joiners: what is printed, in order."""
+    return re.sub(r"[\s\u2060\u2066-\u2069]+", "", unicodedata.normalize("NFKC", text))
 
 
 def struct_text(path: Path) -> str:

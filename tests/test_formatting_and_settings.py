@@ -17,14 +17,15 @@ MANIFEST = PROJECT.manifest
 
 
 def test_fever_units_follow_the_locale():
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2068103°F\u00a0(39.4°C)\u2069"
-    assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u206839,4\u00a0°C\u00a0(103\u00a0°F)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2066\u2068103°F\u2069\u00a0(\u206839.4°C\u2069)\u2069"
+    assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u2066\u206839,4\u00a0°C\u2069\u00a0(\u2068103\u00a0°F\u2069)\u2069"
     assert uses_fahrenheit_first("en") and not uses_fahrenheit_first("es")
 
 
 def test_dates_and_language_names_come_from_babel():
-    assert format_date(dt.date(2025, 10, 19), "es") == "19 de octubre de 2025"
-    assert format_date(dt.date(2025, 10, 19), "en") == "October 19, 2025"
+    # No-break spaces: a date is never split across lines.
+    assert format_date(dt.date(2025, 10, 19), "es") == "19\u00a0de\u00a0octubre\u00a0de\u00a02025"
+    assert format_date(dt.date(2025, 10, 19), "en") == "October\u00a019,\u00a02025"
     assert language_name("es") == "Español"
     assert language_name("es", "en") == "Spanish"
 

@@ -178,6 +178,8 @@ def test_the_check_can_fail():
      "templates/higm/nothing.xml.j2 does not exist"),
     (("        pages: 2", "        pages: two"), "whole number of pages"),
     (("        large_print: true", "        large_print: true\n        colour: blue"), "not an option"),
+    (("        pages: 2", "        pages: 2\n        layout: {body: 10}"), "from 12 to 16"),
+    (("        pages: 2", "        pages: 2\n        layout: {margins: 5}"), "unknown layout option"),
 ])
 def test_a_broken_manifest_names_its_line(project_copy, edit, message):
     manifest = project_copy / "project.yaml"

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
@@ -15,6 +16,7 @@ from handouts.layout.fonts import all_families, stack_for
 from handouts.layout.styles import TextSetting, text_styles
 from handouts.layout.text import ShapedText
 from tests.conftest import ALL_LOCALES, run_tool
+from tests.glyphs import drawn_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,8 +114,8 @@ def test_every_font_family_names_its_source_and_licence():
 
 
 def test_fever_unit_order_follows_the_region():
-    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2068\u2069").startswith("103")
-    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2068\u2069").startswith("39,4")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "en").strip("\u2066\u2068\u2069").startswith("103")
+    assert format_temperatures(__import__("decimal").Decimal("39.4"), 103, "fr").strip("\u2066\u2068\u2069").startswith("39,4")
 
 
 def test_language_names_in_their_own_script():
@@ -139,10 +141,83 @@ def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, e
 
 @pytest.mark.parametrize("locale", ["fa", "ur"])
 def test_fever_threshold_stays_in_order_in_right_to_left_text(built, locale):
-    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket."""
+    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket
+    (in Persian digits in Persian: ۳۹٫۴°C (۱۰۳°F))."""
     bbox = run_tool("pdftotext", "-bbox", str(built[0] / "higm" / locale / "er-card-a4.pdf"), "-").stdout
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
-    line = next(float(y) for x, y, w in words if "103" in w)
+    hundred_three, thirty_nine = ("۱۰۳", "۳۹٫۴") if locale == "fa" else ("103", r"39\.4")
+    line = next(float(y) for x, y, w in words if hundred_three in w)
     on_line = [w for _, w in sorted((float(x), w) for x, y, w in words if abs(float(y) - line) < 1)]
     joined = " ".join(on_line)
-    assert re.search(r"39\.4°C\s*\(103°F\)", joined), joined
+    assert re.search(rf"{thirty_nine}°C\s*\({hundred_three}°F\)", joined), joined
+
+
+# ------------------------------------------------------- isolates in right-to-left text
+
+
+@pytest.fixture(scope="module")
+def rtl_built(tmp_path_factory):
+    """The page handouts in the right-to-left languages, with the example clinic settings."""
+    from handouts.build import build
+    from handouts.settings import read_settings
+    from tests.conftest import PROJECT
+
+    output = tmp_path_factory.mktemp("rtl")
+    settings = read_settings(ROOT / "handouts.example.yaml", PROJECT.manifest)
+    build(PROJECT, output, settings=settings, locales=["ar", "fa", "ur"], handouts=["overview", "checklist"],
+          papers=["letter"], site=False)
+    return output
+
+
+def page_lines(path) -> list[list[tuple[float, float, str]]]:
+    """Each line of each page as (xMin, xMax, word) left to right on the page (pdftotext -bbox)."""
+    bbox = run_tool("pdftotext", "-bbox", str(path), "-").stdout
+    lines = []
+    for page in re.findall(r"<page.*?</page>", bbox, re.S):
+        rows: dict[int, list] = {}
+        for x0, y0, x1, word in re.findall(
+                r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]+)</word>', page):
+            rows.setdefault(round(float(y0)), []).append((float(x0), float(x1), unicodedata.normalize("NFKC", word)))
+        lines.extend(sorted(row) for _, row in sorted(rows.items()))
+    return lines
+
+
+@pytest.mark.parametrize("locale", ["ar", "fa", "ur"])
+def test_left_to_right_pieces_keep_their_places_in_right_to_left_lines(rtl_built, locale):
+    """The English source title stays between its own quotation marks, after the
+    publisher; a date's day stays beside its month; a temperature keeps its degree sign
+    on one side; small print lines end flush right even when they begin with Latin text."""
+    from handouts.layout.policy import policy
+
+    overview = rtl_built / "higm" / locale / "overview-letter.pdf"
+    lines = page_lines(overview)
+    words = lambda line: [w for _, _, w in line]  # noqa: E731
+    title = next(line for line in lines if any("Hyper-IgM" in w for w in words(line)) and
+                 any("Library" in w for w in words(line)))
+    text = " ".join(words(title))
+    quoted = re.search(r"(\S)Hyper-IgM Syndrome(\S)", text)
+    assert quoted and (quoted.group(1), quoted.group(2)) in (("«", "»"), ("“", "”")), text
+    assert text.index("Syndrome") < text.index("Cleveland Clinic Health Library"), text  # read after it
+    months = {"ar": "نوفمبر", "fa": "نوامبر", "ur": "نومبر"}
+    day, year = ("۲۵", "۲۰۲۶") if locale == "fa" else ("25", "2026")
+    status = next(line for line in lines if any("draft" in w for w in words(line)))
+    names = words(status)
+    # poppler writes a right-to-left word's letters in visual order: compare letter sets.
+    month = next(i for i, w in enumerate(names) if set(months[locale]) <= set(w))
+    assert names[month + 1].strip("،,") == day, names  # right of the month: read before it
+    assert year in names[month - 1], names
+    with pikepdf.open(overview) as pdf:  # the glyphs as drawn, left to right on the page
+        for drawn in drawn_lines(pdf):
+            glyphs = "".join(g.text for g in drawn.glyphs())
+            sides = {"left" if re.match(r"[0-9۰-۹]", glyphs[i + 1:i + 2]) else "right"
+                     for i, c in enumerate(glyphs) if c == "°"}
+            assert len(sides) <= 1, glyphs  # "39.4°C (103°F)": the degree sign on one side of each number
+            first, second = ("۳۹", "۱۰۳") if locale == "fa" else ("39", "103")
+            if first in glyphs and second in glyphs:  # read first: rightmost in Arabic units, leftmost in Latin
+                arabic_units = locale == "ar"
+                assert (glyphs.index(first) > glyphs.index(second)) == arabic_units, glyphs
+    right_edge = 612 - policy().grid("letter", large_print=True).side
+    large = page_lines(rtl_built / "higm" / locale / "overview-large-print-letter.pdf")
+    for line in large:
+        if any("Library" in w or "draft" in w for w in words(line)):
+            assert line[-1][1] == pytest.approx(right_edge, abs=1.5), words(line)

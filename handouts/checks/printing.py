@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from handouts.checks import Finding
@@ -16,8 +17,10 @@ def _finding(texts: Texts, check: str, error: HandoutsError) -> Finding:
 
 
 def layout(texts: Texts, source: Texts, condition: Condition, composer: Composer) -> Iterator[Finding]:
-    """Laid out for real, as the build lays it out, on both paper sizes: a text that does
-    not fit its place is named with its line."""
+    """Laid out for real, as the build lays it out, on both paper sizes. A text that does
+    not fit a fixed format (the wallet card) is an error naming its key and line; a
+    handout that takes more pages than it is designed for (the manifest's ``pages``) is
+    a warning naming its longest texts: it still prints, on more paper."""
     from handouts.kinds import KINDS
     from handouts.layout.fonts import stack_for
     from handouts.layout.paper import PdfInfo, RenderRequest
@@ -27,12 +30,36 @@ def layout(texts: Texts, source: Texts, condition: Condition, composer: Composer
         try:
             # The source stands in for missing texts, so the rest can still be laid out.
             document = composer.compose(spec, texts, source, fallback=True).document
+            over = None
             for paper in ("letter", "a4"):
                 request = RenderRequest(stack, paper, PdfInfo("", "", "", texts.locale), Location(texts.path),
-                                        pages=spec.pages)
-                KINDS[spec.kind].render()(document, request)
+                                        pages=spec.pages, layout=spec.layout)
+                pdf, _ = KINDS[spec.kind].render()(document, request)
+                if spec.pages and over is None and (pages := _page_count(pdf)) > spec.pages:
+                    over = (paper, pages)
+            if over:
+                yield _over_target(texts, spec.name, spec.pages, *over, document)
         except HandoutsError as error:
             yield _finding(texts, "layout", error)
+
+
+def _page_count(pdf: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        return len(opened.pages)
+
+
+def _over_target(texts: Texts, handout: str, target: int, paper: str, pages: int, document) -> Finding:
+    from handouts.layout.pages import longest_keys
+
+    longest = longest_keys(document)
+    key, where = longest[0] if longest else (None, None)
+    named = ", ".join(f"{k} ({w.path.name}:{w.line})" if w else k for k, w in longest)
+    paper_name = {"letter": "Letter", "a4": "A4"}.get(paper, paper)
+    message = (f"the {handout} takes {pages} {paper_name} pages, {pages - target} more than the {target} it is "
+               f"designed for; it still prints, on more paper. To bring it back, shorten the longest texts: {named}")
+    return Finding(texts.locale, "warning", "layout", where or Location(texts.path), key, message)
 
 
 def coverage(texts: Texts, source: Texts, condition: Condition, composer: Composer) -> Iterator[Finding]:

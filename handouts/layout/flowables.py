@@ -7,7 +7,10 @@ what is on the page back to the document. Text reaches ReportLab only through
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.units import mm
@@ -35,6 +38,7 @@ from handouts.errors import LayoutError
 from handouts.layout import icons
 from handouts.layout.fonts import FontStack
 from handouts.layout.overflow import too_wide
+from handouts.layout.scripts import char_script
 from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
 from handouts.layout.text import ShapedText
 from handouts.pdf.tags import Node, artifact, marked
@@ -58,7 +62,7 @@ def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = 
     return "".join(parts)
 
 
-_NO_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
+_NO_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u2060"))
 
 
 def _with_fallback(text: str, stack: FontStack, bold: bool) -> str:
@@ -156,7 +160,7 @@ def make_text(content: Inline, style, block: Block | None, setting: TextSetting,
     if setting.stack.engine == "shaped" and text.node is not None and content:
         # Shaped glyphs come in visual order (right to left) or reordered (Indic vowel
         # signs): the element carries its logical text for assistive technology.
-        text.node.logical.setdefault(id(content), plain_text(content))
+        text.node.logical.setdefault(id(content), plain_text(content).replace("\u2060", ""))  # no word joiners
     return text
 
 
@@ -177,12 +181,26 @@ class MarkerItem(Flowable):
         body = structure.bodies.get(id(item)) if structure else None
         self.text = make_text(item.content, style, item, setting, node=body)
         self.style = style
+        self.continued = False  # the second part of an item split across pages
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         _, h = self.text.wrap(availWidth - self.indent, availHeight)
-        self.height = max(h, self.box + 2 if self.kind == "check" else 0, self.icon)
+        marks = 0.0 if self.continued else max(self.box + 2 if self.kind == "check" else 0, self.icon)
+        self.height = max(h, marks)
         return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """An item longer than the room left splits inside its text (two lines at least
+        on each side); its marker stands beside the first part only."""
+        self.wrap(availWidth, availHeight)
+        parts = self.text.split(availWidth - self.indent, availHeight)
+        if len(parts) < 2:
+            return []
+        first, rest = copy.copy(self), copy.copy(self)
+        first.text, rest.text = parts[0], parts[1]
+        rest.continued = True
+        return [first, rest]
 
     def getSpaceAfter(self):
         if self.kind == "check":  # tick boxes never touch: room to tick each one
@@ -193,6 +211,9 @@ class MarkerItem(Flowable):
         canvas = self.canv
         text_x = 0 if self.rtl else self.indent
         first_line_top = self.height
+        if self.continued:  # the rest of an item split across pages: no second marker
+            self.text.drawOn(canvas, text_x, self.height - self.text.height)
+            return
         with marked(canvas, self.label_node):
             self._draw_marker(canvas, first_line_top)
         if self.icon and self.block.icon:
@@ -281,6 +302,25 @@ class Stack(Flowable):
     def getSpaceAfter(self):
         return self.flowables[-1].getSpaceAfter() if self.flowables else 0
 
+    def split(self, availWidth, availHeight):
+        """A short list splits only with two items or more on each side (none is left
+        alone at the foot or head of a page); otherwise it moves to the next page, where
+        ReportLab tries again. Only a stack taller than a whole page (ReportLab has
+        marked it ``_postponed``) comes apart anywhere."""
+        if getattr(self, "_postponed", False):
+            return list(self.flowables)
+        self.wrap(availWidth, availHeight)
+        used, fit = 0.0, 0
+        for index, (h, gap) in enumerate(self._layout):
+            if used + gap + h > availHeight + 0.01:
+                break
+            used += gap + h
+            fit = index + 1
+        fit = min(fit, len(self.flowables) - 2)
+        if fit < 2:
+            return []
+        return [Stack(self.flowables[:fit]), Stack(self.flowables[fit:])]
+
     def draw(self):
         y = self.height
         for flowable, (h, gap) in zip(self.flowables, self._layout):
@@ -358,22 +398,32 @@ class MarkerColumns(Flowable):
 
 class CalloutBox(Flowable):
     """A boxed group. ``warning`` gets a heavy black frame and a warning pictogram
-    beside its first line, so it stays a warning on a black-and-white printer."""
+    beside its first line, so it stays a warning on a black-and-white printer.
+
+    A box taller than the room left on a page splits between its blocks (or inside a
+    long paragraph or list), never right after a heading; each part keeps the frame,
+    and the pictogram stands beside the first."""
 
     def __init__(self, callout: Callout, flowables: list[Flowable], *, padding: float, rtl: bool = False,
-                 symbol: Node | None = None):
+                 symbol: Node | None = None, icon_size: float = 7 * mm, continued: bool = False):
         super().__init__()
         self.block = callout
-        self.symbol = symbol
+        self.symbol = None if continued else symbol
         self.flowables = flowables
         self.padding = padding
         self.rtl = rtl
-        self.icon_size = 7 * mm if callout.kind == "warning" else 0
+        self.warning_icon = icon_size
+        self.continued = continued
+        self.icon_size = icon_size if callout.kind == "warning" and not continued else 0
+
+    def _widths(self, availWidth: float) -> tuple[float, float]:
+        inner = availWidth - 2 * self.padding
+        beside_icon = inner - (self.icon_size + self.padding * 0.6 if self.icon_size else 0)
+        return inner, beside_icon
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        inner = availWidth - 2 * self.padding
-        beside_icon = inner - (self.icon_size + self.padding * 0.6 if self.icon_size else 0)
+        inner, beside_icon = self._widths(availWidth)
         total = 0.0
         self._sizes = []
         for index, flowable in enumerate(self.flowables):
@@ -387,6 +437,47 @@ class CalloutBox(Flowable):
             total += h + before + after
         self.height = total + 2 * self.padding
         return self.width, self.height
+
+    def _part(self, flowables: list[Flowable], *, continued: bool) -> "CalloutBox":
+        part = CalloutBox(self.block, flowables, padding=self.padding, rtl=self.rtl, symbol=self.symbol,
+                          icon_size=self.warning_icon, continued=continued)
+        part.node = getattr(self, "node", None)
+        return part
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight + 0.01:
+            return [self]
+        inner, beside_icon = self._widths(availWidth)
+        room = availHeight - 2 * self.padding
+        at_top = getattr(self, "_postponed", False)  # on a fresh page: must split to fit at all
+        first: list[Flowable] = []
+        rest = list(self.flowables)
+        used = 0.0
+        while rest:
+            flowable = rest[0]
+            width = beside_icon if not first else inner
+            before = flowable.getSpaceBefore() if first else 0
+            _, h = flowable.wrap(width, room)
+            if not first:
+                h = max(h, self.icon_size)
+            if used + before + h <= room + 0.01:
+                first.append(rest.pop(0))
+                used += before + h + flowable.getSpaceAfter()
+                continue
+            parts = flowable.split(width, room - used - before)
+            if not parts and at_top and isinstance(flowable, Stack):
+                rest[0:1] = flowable.flowables  # a short list, but the box must split somewhere
+                continue
+            if len(parts) > 1 and parts[0].wrap(width, room)[1] <= room - used - before + 0.01:
+                first.append(parts[0])
+                rest[0:1] = parts[1:]
+            break
+        while first and isinstance(getattr(first[-1], "block", None), Heading):
+            rest.insert(0, first.pop())  # a heading stays with what follows it
+        if not first or not rest:
+            return []
+        return [self._part(first, continued=self.continued), self._part(rest, continued=True)]
 
     def draw(self):
         canvas = self.canv
@@ -408,7 +499,7 @@ class CalloutBox(Flowable):
                 bar_x = self.width - 4 if self.rtl else 0
                 canvas.rect(bar_x, 0, 4, self.height, stroke=0, fill=1)
             canvas.restoreState()
-        if self.block.kind == "warning":
+        if self.icon_size:
             icon_x = self.width - self.padding - self.icon_size if self.rtl else self.padding
             with marked(canvas, self.symbol):
                 icons.draw(canvas, "warning", icon_x, self.height - self.padding - self.icon_size, self.icon_size)
@@ -422,32 +513,6 @@ class CalloutBox(Flowable):
             drawn_h = flowable.height if hasattr(flowable, "height") else h
             flowable.drawOn(canvas, x, y - drawn_h if width < inner else y - h)
             y -= h + after
-
-
-class SideBySide(Flowable):
-    """Boxes set next to each other at equal height; reading order is left to right
-    (right to left in RTL locales)."""
-
-    def __init__(self, boxes: list["CalloutBox"], *, gap: float, rtl: bool = False):
-        super().__init__()
-        self.boxes = boxes
-        self.block = boxes[0].block
-        self.gap = gap
-        self.rtl = rtl
-
-    def wrap(self, availWidth, availHeight):
-        self.width = availWidth
-        each = (availWidth - self.gap * (len(self.boxes) - 1)) / len(self.boxes)
-        self.height = max(box.wrap(each, availHeight)[1] for box in self.boxes)
-        for box in self.boxes:
-            box.height = self.height
-        self.each = each
-        return self.width, self.height
-
-    def draw(self):
-        for index, box in enumerate(self.boxes):
-            position = len(self.boxes) - 1 - index if self.rtl else index
-            box.drawOn(self.canv, position * (self.each + self.gap), 0)
 
 
 class FieldLine(Flowable):
@@ -609,63 +674,64 @@ class TermItem(Flowable):
         self.definition.drawOn(self.canv, 0 if self.rtl else self.indent, 0)
 
 
+@dataclass(frozen=True)
+class Marks:
+    """Sizes of what is drawn beside the text, in points (the page layout scales them
+    with the body size; the card passes its own)."""
+
+    check_box: float = 5 * mm
+    field_line: float = 6 * mm
+    callout_padding: float = 4 * mm
+    icon_size: float = 8 * mm  # a pictogram beside a list item
+    warning_icon: float = 7 * mm
+    figure_size: float = 10 * mm
+    columns: bool = True  # short bullet lists may stand in two columns
+
+
 class _FlowableMaker(DocumentVisitor):
     """Each block's flowables (see ``block_flowables`` for how they are put in sequence)."""
 
-    def __init__(self, styles: TextStyles, *, check_box: float, field_line: float, callout_padding: float,
-                 columns: bool, pair_callouts: bool, icon_size: float):
+    def __init__(self, styles: TextStyles, marks: Marks):
         self.styles = styles
         self.setting = styles.setting
-        self.check_box = check_box
-        self.field_line = field_line
-        self.callout_padding = callout_padding
-        self.columns = columns
-        self.pair_callouts = pair_callouts
-        self.icon_size = icon_size
+        self.marks = marks
 
     def nested(self, blocks: Sequence[Block]) -> list[Flowable]:
-        return block_flowables(blocks, self.styles, check_box=self.check_box, field_line=self.field_line,
-                               callout_padding=self.callout_padding, keep_headings=False, columns=self.columns,
-                               icon_size=self.icon_size)
+        return _block_flowables(blocks, self.styles, self.marks, keep_headings=False)
 
     def visit_heading(self, block: Heading) -> list[Flowable]:
-        return [make_text(block.content, self.styles.heading(block.level), block, self.setting)]
+        return [make_text(keep_last_words(block.content), self.styles.heading(block.level), block, self.setting)]
 
     def visit_paragraph(self, block: Paragraph) -> list[Flowable]:
         return [make_text(block.content, self.styles.paragraph(block.style), block, self.setting)]
 
     def visit_list(self, block: ListBlock) -> list[Flowable]:
         size = self.styles.item.fontSize
-        box = self.check_box if block.kind == "check" else 0
+        box = self.marks.check_box if block.kind == "check" else 0
         indent = box + size * 0.6 if block.kind == "check" else size * 1.1
         icons_here = any(item.icon for item in block.items)
         made: list[Flowable] = [
             MarkerItem(item, self.styles.item, block.kind, self.setting, indent=indent, box=box,
-                       icon=self.icon_size if icons_here else 0)
+                       icon=self.marks.icon_size if icons_here else 0)
             for item in block.items
         ]
         short = max(len(plain_text(i.content)) for i in block.items) <= 48
-        if block.kind == "bullet" and self.columns and short and not icons_here:
+        if block.kind == "bullet" and self.marks.columns and short and not icons_here:
             return [MarkerColumns(made, gap=size * 1.5, rtl=self.setting.rtl)]
         if len(made) <= SHORT_LIST:
-            return [Stack(made)]  # a short list is read at a glance: never split it
+            return [Stack(made)]  # a short list is read at a glance: never one item alone on a page
         return made
 
-    def box(self, block: Callout) -> Flowable:
-        structure = self.setting.structure
-        return CalloutBox(block, self.nested(block.blocks), padding=self.callout_padding, rtl=self.setting.rtl,
-                          symbol=structure.figures.get(id(block)) if structure else None)
-
     def visit_callout(self, block: Callout) -> list[Flowable]:
-        return [self.box(block), Spacer(1, self.styles.size * 0.6)]
-
-    def callout_pair(self, first: Callout, second: Callout) -> list[Flowable]:
-        pair = SideBySide([self.box(first), self.box(second)], gap=self.styles.size, rtl=self.setting.rtl)
-        return [pair, Spacer(1, self.styles.size * 0.6)]
+        structure = self.setting.structure
+        box = CalloutBox(block, self.nested(block.blocks), padding=self.marks.callout_padding, rtl=self.setting.rtl,
+                         symbol=structure.figures.get(id(block)) if structure else None,
+                         icon_size=self.marks.warning_icon)
+        return [box, Spacer(1, self.styles.size * 0.6)]
 
     def fields(self, fields: Sequence[Field]) -> list[Flowable]:
-        return [FieldLine(fields, self.styles.label, self.styles.body, self.setting, line_height=self.field_line,
-                          gap=3 * mm)]
+        return [FieldLine(fields, self.styles.label, self.styles.body, self.setting,
+                          line_height=self.marks.field_line, gap=3 * mm)]
 
     def visit_field(self, block: Field) -> list[Flowable]:
         return self.fields([block])
@@ -674,7 +740,7 @@ class _FlowableMaker(DocumentVisitor):
         return self.fields(block.fields)
 
     def visit_figure(self, block: Figure) -> list[Flowable]:
-        figure = FigureFlowable(block, max(10 * mm, self.icon_size))
+        figure = FigureFlowable(block, max(self.marks.figure_size, self.marks.icon_size))
         figure.node = self.setting.node(block)
         return [figure]
 
@@ -686,37 +752,67 @@ class _FlowableMaker(DocumentVisitor):
         return [Stack(made)] if len(made) <= SHORT_LIST else made
 
 
+_NO_SPACE_SCRIPTS = ("Hani", "Hira", "Kana", "Thai")  # written without spaces between words
+
+
+@lru_cache(maxsize=1024)  # one object per heading: its tags are keyed by the content's identity
+def keep_last_words(content: Inline) -> Inline:
+    """A heading never ends with one word alone on its last line: the last two words
+    are joined by a no-break space (in a heading of three words or more), or, in a
+    script written without spaces, the last two characters by a word joiner."""
+    text = plain_text(content)
+    if text.count(" ") >= 2:
+        at = text.rindex(" ")
+        joiner = "\u00a0"
+        replace_one = True
+    else:
+        letters = [i for i, c in enumerate(text) if c.isalnum()]
+        if text.count(" ") or len(letters) < 4 or char_script(text[letters[-1]]) not in _NO_SPACE_SCRIPTS:
+            return content
+        at = letters[-1]
+        joiner = "\u2060"
+        replace_one = False
+    out = []
+    offset = 0
+    for span in content:
+        end = offset + len(span.text)
+        if offset <= at < end:
+            local = at - offset
+            tail = span.text[local + 1:] if replace_one else span.text[local:]
+            span = replace(span, text=span.text[:local] + joiner + tail)
+        out.append(span)
+        offset = end
+    return tuple(out)
+
+
 def block_flowables(
     blocks: Sequence[Block], styles: TextStyles, *, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
-    columns: bool = True, pair_callouts: bool = False, icon_size: float = 8 * mm,
+    columns: bool = True, icon_size: float = 8 * mm, warning_icon: float = 7 * mm, figure_size: float = 10 * mm,
 ) -> list[Flowable]:
     """Flowables for a sequence of blocks, in reading order.
 
     A heading, and a paragraph that leads into a list, never end a page: they are
-    kept with the first flowable that follows. With ``pair_callouts``, two callouts
-    in a row stand side by side (read first the one on the reading side).
+    kept with the first flowable that follows.
     """
-    maker = _FlowableMaker(styles, check_box=check_box, field_line=field_line, callout_padding=callout_padding,
-                           columns=columns, pair_callouts=pair_callouts, icon_size=icon_size)
+    marks = Marks(check_box, field_line, callout_padding, icon_size, warning_icon, figure_size, columns)
+    return _block_flowables(blocks, styles, marks, keep_headings=keep_headings)
+
+
+def _block_flowables(blocks: Sequence[Block], styles: TextStyles, marks: Marks, *,
+                     keep_headings: bool) -> list[Flowable]:
+    maker = _FlowableMaker(styles, marks)
     out: list[Flowable] = []
     pending: list[Flowable] = []
     blocks = list(blocks)
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
+    for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        index += 1
         leads_in = isinstance(block, Heading) or (
             isinstance(block, Paragraph) and isinstance(following, (ListBlock, Terms)))
         if leads_in:
             pending.extend(maker.visit(block))
             continue
-        if pair_callouts and isinstance(block, Callout) and isinstance(following, Callout):
-            made = maker.callout_pair(block, following)
-            index += 1
-        else:
-            made = maker.visit(block)
+        made = maker.visit(block)
         if pending:
             made = [KeepTogether(pending + made[:1]), *made[1:]] if keep_headings else pending + made
             pending = []

@@ -21,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
+from handouts.formatting import script_of
 from handouts.layout.rl_patches import apply_patches
 
 CONFIG = Path(__file__).with_name("fonts.yaml")
@@ -93,6 +94,7 @@ class FontStack:
     families: tuple[Family, ...]
     engine: str  # "paragraph" or "shaped"
     spacing: float = 1.3  # line height / type size
+    scale: float = 1.0  # type size / nominal size: how much larger the script is set than Latin
 
     @property
     def primary(self) -> Family:
@@ -140,6 +142,7 @@ def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str], 
             tuple(families[f] for f in value["families"]),
             value.get("engine", "paragraph"),
             float(value.get("spacing", 1.3)),
+            float(value.get("scale", 1.0)),
         )
         for script, value in data["stacks"].items()
     }
@@ -153,27 +156,13 @@ def all_families() -> list[Family]:
 def stack_for(locale: str) -> FontStack:
     """The font stack that prints ``locale`` (by its script, from fonts.yaml)."""
     _, stacks, locales, scripts = _config()
-    script = locales.get(locale) or locales.get(locale.split("-")[0]) or scripts.get(_script_of(locale) or "")
+    script = locales.get(locale) or locales.get(locale.split("-")[0]) or scripts.get(script_of(locale) or "")
     if script is None:
         raise FontError(f"no font stack is configured for locale {locale!r} (add it under 'locales')", Location(CONFIG))
     stack = stacks[script]
     for family in stack.families:
         register(family)
     return stack
-
-
-def _script_of(locale: str) -> str | None:
-    """The ISO 15924 script a language is usually written in (CLDR likely subtags)."""
-    from babel.core import get_global, parse_locale
-
-    try:
-        language, _, script, *_ = parse_locale(locale.replace("-", "_"))
-    except ValueError:
-        return None
-    if script:
-        return script
-    likely = get_global("likely_subtags").get(language)
-    return parse_locale(likely)[2] if likely else None
 
 
 @lru_cache(maxsize=None)

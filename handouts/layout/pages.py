@@ -1,48 +1,60 @@
-"""Page handouts on Letter or A4.
+"""Page handouts on Letter or A4, by one layout policy for every language.
 
-A handout may have a page budget (the manifest's ``pages``). The body size steps down
-from the preferred size to the minimum until the text fits the budget; if it does not
-fit even at the minimum, the build stops and names the handout and its longest texts,
-rather than adding a page nobody asked for or cutting text.
+The policy (``policy.yaml``) fixes the grid of each paper size and the type sizes;
+each script's font stack scales them (``fonts.yaml``). A handout's ``pages`` is the
+number of pages it is designed for, not a limit: text that needs more room takes
+another page rather than a smaller size, and the translators' check names the texts
+that pushed it over. Nothing here fails because a text is long.
+
+Layout is one pass: the running footer ("Page 1 of 2") is drawn when the document
+is complete (``_FooterCanvas``), so the page total is known without laying out twice.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError as ReportLabLayoutError
 
-from handouts.document import Document, Inline, iter_spans
+from handouts.document import Document, Heading, Inline, iter_spans
 from handouts.errors import LayoutError, Location
 from handouts.formatting import format_number
-from handouts.layout.flowables import Rule, block_flowables, make_text
-from handouts.layout.fonts import FontStack
-from handouts.layout.paper import PAPERS, PdfInfo, RenderRequest
+from handouts.layout.flowables import Rule, Stack, block_flowables, make_text
+from handouts.layout.paper import PAPERS, RenderRequest
+from handouts.layout.policy import Sizes, policy
 from handouts.layout.rl_patches import apply_patches
-from handouts.layout.styles import ACCENT, RULE, TextSetting, text_styles
+from handouts.layout.styles import ACCENT, RULE, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
-MARGIN_X = 24 * mm  # the narrowest side margin
-MEASURE = 72  # characters per line aimed at (60 to 75 reads best)
-MARGIN_TOP = 16 * mm
-MARGIN_BOTTOM = 20 * mm
-FOOTER_SIZE = 10
+
+HEADER_RULE = 9 * mm  # paper edge to the accent rule at the top of every page
+FOOTER_GAP = 5 * mm  # between the text column and the footer (the footer rule sits halfway)
+SMALL_PRINT = "about"  # the section of small print (sources, status) at the end of a handout
 
 
 @dataclass(frozen=True)
-class PageBudget:
-    max_pages: int | None  # None: as many pages as the text needs
-    body_sizes: tuple[float, ...]  # tried largest first; the last is the minimum
-    large_print: bool = False
+class PageLayout:
+    """What a page handout was laid out with: for tests, the benchmark and the check."""
 
+    pages: int
+    target: int | None  # the pages it is designed for (the manifest's ``pages``)
+    body: float  # the body type size, points
+    side_margin: float  # points
+    text_width: float  # points
+    last_page_fill: float = 1.0  # the share of the last page's text column the text fills
 
-BODY_SIZES = (13, 12.5, 12, 11.5, 11)  # tried largest first; the last is the minimum
-# Large print (APH/RNIB guidance): 18 pt body, 22 pt headings, one column, left
-# aligned (right in RTL), never smaller to save a page.
-LARGE_PRINT = PageBudget(None, (18,), large_print=True)
+    @property
+    def length(self) -> float:
+        """How many pages' worth of text: 1.25 is one page and a quarter."""
+        return self.pages - 1 + self.last_page_fill
+
+    @property
+    def over_target(self) -> bool:
+        return self.target is not None and self.pages > self.target
 
 
 def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inline:
@@ -56,26 +68,143 @@ def _fill_page_numbers(content: Inline, page: int, pages: int, lang: str) -> Inl
     return tuple(filled)
 
 
-def _build(document: Document, stack: FontStack, paper: str, size: float, info: PdfInfo,
-           total_pages: int | None, large_print: bool = False, margin: float = MARGIN_X) -> tuple[bytes, int, Tagger]:
+class _FooterCanvas(Canvas):
+    """A canvas that keeps every finished page until the document is complete, then
+    draws each page's running footer with the page total and writes the pages out.
+
+    ReportLab's pages are independent content streams, so holding them back changes
+    nothing but when the footer is drawn (last, as an artifact)."""
+
+    def __init__(self, *args, footer: Callable[[Canvas, int, int], None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._held: list[dict] = []
+
+    def showPage(self):
+        self._held.append(dict(self.__dict__))
+        self._startPage()  # the next page: a new content stream, the page number counted on
+
+    def save(self):
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            self._footer(self, self._pageNumber, total)
+            Canvas.showPage(self)
+        self._held = []
+        Canvas.save(self)
+
+
+def page_styles(setting: TextSetting, sizes: Sizes) -> TextStyles:
+    return text_styles(setting, sizes.body, small_size=sizes.small, lead_size=sizes.lead, item_size=sizes.body,
+                       h1_size=sizes.h1, h2_size=sizes.h2, h3_size=sizes.h3)
+
+
+def _story(document: Document, styles: TextStyles, sizes: Sizes, frame: tuple[float, float]) -> list[Flowable]:
+    marks = dict(check_box=sizes.check_box, field_line=sizes.field_line, callout_padding=sizes.callout_padding,
+                 icon_size=sizes.list_icon, warning_icon=sizes.warning_icon, figure_size=sizes.figure,
+                 columns=sizes.columns)
+    sections = list(document.flow)
+    # The closing sections without a heading of their own (contacts, the small print)
+    # stay together and with content before them: no page holds only those.
+    closing = len(sections)
+    while closing > 0 and not any(isinstance(b, Heading) for b in sections[closing - 1].blocks):
+        closing -= 1
+    if closing == 0:
+        closing = len(sections)
+    story: list[Flowable] = []
+    closing_parts: list[list[Flowable]] = []
+    for index, section in enumerate(sections):
+        made = block_flowables(section.blocks, styles, **marks)
+        if section.name == SMALL_PRINT:  # the small print, set apart by a rule
+            made = [Rule(before=sizes.body * 0.8, after=sizes.body * 0.5), *made]
+        if index >= closing:
+            closing_parts.append(made)
+        else:
+            story.extend(made)
+    # When the closing sections and a last piece of content are more than a page (large
+    # print), the first closing sections flow on as usual: the last ones still close.
+    while len(closing_parts) > 1 and _height(_last_leaf(story) + sum(closing_parts, []), frame) > frame[1]:
+        story.extend(closing_parts.pop(0))
+    tail = sum(closing_parts, [])
+    if tail:
+        story.append(KeepTogether(_take_last(story, tail, frame) + tail))
+    return story
+
+
+def _last_leaf(story: list[Flowable]) -> list[Flowable]:
+    """The smallest last piece of content (a list item, a paragraph), for measuring."""
+    if not story:
+        return []
+    last = story[-1]
+    while isinstance(last, (KeepTogether, Stack)):
+        inner = last._content if isinstance(last, KeepTogether) else last.flowables
+        if not inner:
+            break
+        last = inner[-1]
+    return [last]
+
+
+def _height(flowables: list[Flowable], frame: tuple[float, float]) -> float:
+    width, height = frame
+    total = 0.0
+    for index, flowable in enumerate(flowables):
+        total += flowable.wrap(width, height)[1] + (flowable.getSpaceBefore() if index else 0)
+        total += flowable.getSpaceAfter() if index < len(flowables) - 1 else 0
+    return total
+
+
+def _take_last(story: list[Flowable], tail: list[Flowable], frame: tuple[float, float]) -> list[Flowable]:
+    """The content to keep with the closing sections, taken off the story: the last
+    block (a heading with its list, a box...), or, when that and the closing sections
+    are more than a page, as many of its last pieces as fit beside them."""
+    taken: list[Flowable] = []
+    while story:
+        flowable = story.pop()
+        # A KeepTogether inside another measures as endless: take its content instead.
+        taken[0:0] = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+        if not isinstance(flowable, Spacer):
+            break
+    if not taken or _height(taken + tail, frame) <= frame[1]:
+        return taken
+    pieces = [piece for flowable in taken for piece in (flowable.flowables if isinstance(flowable, Stack)
+                                                         else [flowable])]
+    kept: list[Flowable] = []
+    while pieces and (not kept or _height([pieces[-1], *kept, *tail], frame) <= frame[1]):
+        kept.insert(0, pieces.pop())
+    if pieces and isinstance(getattr(pieces[-1], "block", None), Heading):  # a heading stays with what follows
+        if len(kept) > 1:
+            pieces.append(kept.pop(0))
+        else:
+            kept.insert(0, pieces.pop())
+    if pieces:
+        story.append(KeepTogether(pieces))
+    return kept
+
+
+def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger, PageLayout]:
+    """Lay out a page handout by the policy: the PDF, its tags, and the numbers it used."""
+    apply_patches()
+    stack, paper, info = request.stack, request.paper, request.info
+    rules = policy()
+    grid = rules.grid(paper, large_print=request.large_print)
+    sizes = rules.sizes(stack, large_print=request.large_print, overrides=dict(request.layout))
     page_width, page_height = PAPERS[paper]
+    margin = grid.side
     tagger = Tagger(document.lang)
     structure = plan_structure(document, tagger)
     setting = TextSetting(stack, document.lang, document.direction == "rtl", structure)
-    if large_print:
-        styles = text_styles(setting, size, small_size=size, item_size=size, h1_size=26, h2_size=22, h3_size=20)
-        footer_style = text_styles(setting, 14).small
-    else:
-        styles = text_styles(setting, size, small_size=9.5)
-        footer_style = text_styles(setting, FOOTER_SIZE).small
+    styles = page_styles(setting, sizes)
+    footer_style = text_styles(setting, sizes.footer, small_size=sizes.footer).small
+    footer_height = footer_style.leading
+    frame_bottom = grid.bottom + footer_height + FOOTER_GAP
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
         pagesize=(page_width, page_height),
         leftMargin=margin,
         rightMargin=margin,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
+        topMargin=grid.top,
+        bottomMargin=frame_bottom,
         title=info.title,
         author=info.author,
         subject=info.subject,
@@ -89,91 +218,64 @@ def _build(document: Document, stack: FontStack, paper: str, size: float, info: 
     def decorate(canvas, doc_) -> None:
         attach(canvas, tagger)
         with artifact(canvas, "Pagination"):
-            _decorate(canvas, doc_)
+            canvas.saveState()
+            canvas.setFillColor(ACCENT)
+            canvas.rect(margin, page_height - HEADER_RULE, page_width - 2 * margin, 2.2, stroke=0, fill=1)
+            canvas.restoreState()
 
-    def _decorate(canvas, doc_) -> None:
-        canvas.saveState()
-        canvas.setFillColor(ACCENT)
-        canvas.rect(margin, page_height - 9 * mm, page_width - 2 * margin, 2.2, stroke=0, fill=1)
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(margin, MARGIN_BOTTOM - 5 * mm, page_width - margin, MARGIN_BOTTOM - 5 * mm)
-        if document.running_footer:
-            content = _fill_page_numbers(document.running_footer, doc_.page, total_pages or 0, document.lang)
-            footer = make_text(content, footer_style, None, setting)
-            _, h = footer.wrap(page_width - 2 * margin, 20 * mm)
-            footer.drawOn(canvas, margin, MARGIN_BOTTOM - 6.5 * mm - h)
-        canvas.restoreState()
+    def footer(canvas, page: int, pages: int) -> None:
+        """The running footer, drawn last: a sheet of one page needs no "Page 1 of 1"."""
+        if pages == 1 or not document.running_footer:
+            return
+        with artifact(canvas, "Pagination"):
+            canvas.saveState()
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.5)
+            rule_y = frame_bottom - FOOTER_GAP / 2
+            canvas.line(margin, rule_y, page_width - margin, rule_y)
+            content = _fill_page_numbers(document.running_footer, page, pages, document.lang)
+            text = make_text(content, footer_style, None, setting)
+            _, h = text.wrap(page_width - 2 * margin, page_height)
+            text.drawOn(canvas, margin, rule_y - FOOTER_GAP / 2 - h)
+            canvas.restoreState()
 
-    frame = Frame(margin, MARGIN_BOTTOM, page_width - 2 * margin, page_height - MARGIN_TOP - MARGIN_BOTTOM,
+    frame = Frame(margin, frame_bottom, page_width - 2 * margin, page_height - grid.top - frame_bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
-    story = []
-    for section in document.flow:
-        if section.name == "about":  # the small print, set apart by a rule
-            story.append(Rule(before=size * 0.8, after=size * 0.5))
-        # Side by side only left to right: poppler and other untagged readers interleave
-        # the lines of two right-to-left boxes.
-        story.extend(block_flowables(section.blocks, styles, pair_callouts=not setting.rtl and not large_print,
-                                     columns=not large_print))
+    story = _story(document, styles, sizes, (frame._width, frame._height))
+
+    def canvasmaker(*args, **kwargs) -> Canvas:
+        return _FooterCanvas(*args, footer=footer, **kwargs)
+
     try:
-        doc.build(story)
-    except ReportLabLayoutError as exc:  # a flowable taller than a whole page
-        raise _OverflowError(str(exc)) from None
-    return buffer.getvalue(), doc.page, tagger
-
-
-class _OverflowError(Exception):
-    pass
-
-
-def _longest_keys(document: Document, count: int = 3) -> str:
-    spans = sorted((s for s in iter_spans(document) if s.key), key=lambda s: len(s.text), reverse=True)
-    seen: list[str] = []
-    for span in spans:
-        label = f"{span.key} (line {span.where.line})" if span.where else span.key
-        if label not in seen:
-            seen.append(label)
-        if len(seen) == count:
-            break
-    return ", ".join(seen)
-
-
-def _average_char_width(document: Document, stack: FontStack, size: float) -> float:
-    text = " ".join(span.text for span in iter_spans(document) if span.key)
-    return stringWidth(text, stack.regular_name, size) / max(1, len(text))
-
-
-def _attempts(document: Document, stack: FontStack, paper: str, budget: PageBudget) -> list[tuple[float, float]]:
-    """(size, side margin) pairs to try, best first: every size of 12 pt or more with
-    margins that give about MEASURE characters a line; then every size with the
-    narrowest margins (the page budget matters more than a few characters a line)."""
-    page_width = PAPERS[paper][0]
-    attempts = []
-    for size in budget.body_sizes:
-        measured = (page_width - MEASURE * _average_char_width(document, stack, size)) / 2
-        if size >= 12 and measured > MARGIN_X + 1:
-            attempts.append((size, measured))
-    return attempts + [(size, MARGIN_X) for size in budget.body_sizes]
+        doc.build(story, canvasmaker=canvasmaker)
+    except ReportLabLayoutError as exc:  # cannot happen with splittable content; named if it does
+        raise LayoutError(f"{document.handout}: a block is taller than a whole {paper} page "
+                          f"({_longest_keys(document)}): {str(exc).splitlines()[0]}", request.where) from None
+    last = doc.frame
+    fill = (last._y1p + last._height - last._y) / last._height if last._height else 1.0
+    layout = PageLayout(doc.page, request.pages, sizes.body, margin, page_width - 2 * margin, round(fill, 3))
+    return buffer.getvalue(), tagger, layout
 
 
 def render_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
-    """Lay out a page handout at the largest body size that fits its page budget."""
-    apply_patches()
-    stack, paper, info, source_file = request.stack, request.paper, request.info, request.where
-    budget = LARGE_PRINT if request.large_print else PageBudget(request.pages, BODY_SIZES)
-    pages = 0
-    for size, margin in _attempts(document, stack, paper, budget):
-        try:
-            _, pages, _ = _build(document, stack, paper, size, info, None, budget.large_print, margin)
-        except _OverflowError:
-            continue
-        if budget.max_pages is None or pages <= budget.max_pages:
-            pdf, final_pages, tagger = _build(document, stack, paper, size, info, pages, budget.large_print, margin)
-            assert final_pages == pages
-            return pdf, tagger
-    raise LayoutError(
-        f"{document.handout} does not fit on {budget.max_pages or 'any number of'} {paper} page(s) even at "
-        f"{budget.body_sizes[-1]:g} pt (needs {pages}); shorten the longest texts: {_longest_keys(document)}",
-        source_file,
-    )
+    """The renderer of the ``page`` kind: the PDF and its tags."""
+    pdf, tagger, _ = layout_pages(document, request)
+    return pdf, tagger
+
+
+def longest_keys(document: Document, count: int = 3) -> list[tuple[str, Location | None]]:
+    """The catalog keys of the longest texts and where they are written: what to shorten first."""
+    spans = sorted((s for s in iter_spans(document) if s.key), key=lambda s: len(s.text), reverse=True)
+    seen: dict[str, Location | None] = {}
+    for span in spans:
+        if span.key not in seen:
+            seen[span.key] = span.where
+        if len(seen) == count:
+            break
+    return list(seen.items())
+
+
+def _longest_keys(document: Document) -> str:
+    return ", ".join(f"{key} ({where.path.name}:{where.line})" if where else key
+                     for key, where in longest_keys(document))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4, LETTER
 
@@ -31,5 +32,6 @@ class RenderRequest:
     paper: str
     info: PdfInfo
     where: Location  # the catalog file a layout error names when no text is to blame
-    pages: int | None = None  # the page budget aimed at
+    pages: int | None = None  # the pages the handout is designed for (more if its text needs them)
     large_print: bool = False
+    layout: Mapping[str, float] = field(default_factory=dict)  # the handout's overrides of the layout policy

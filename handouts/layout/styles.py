@@ -1,8 +1,9 @@
 """Type sizes, colours and spacing: the look of the handouts in one place.
 
-Sizes follow the design brief: page body 12 to 14 pt (never under 11), line spacing
-about 1.35, headings bold and clearly larger; the card's smallest text 7 pt with the
-warning signs larger. Colours are dark enough to pass 7:1 on white and print as solid
+Page sizes come from the layout policy (``policy.yaml``: body 12 pt or more, scaled per
+script), line spacing from the font stack (1.3 for Latin, more for tall scripts),
+headings bold and clearly larger; the card's smallest text 7 pt with the warning signs
+larger. Colours are dark enough to pass 7:1 on white and print as solid
 greys on a black-and-white printer; meaning never rests on colour alone.
 """
 
@@ -70,6 +71,7 @@ def text_styles(
     size: float,
     *,
     small_size: float | None = None,
+    lead_size: float | None = None,
     item_size: float | None = None,
     h1_size: float | None = None,
     h2_size: float | None = None,
@@ -108,7 +110,7 @@ def text_styles(
     h2 = h2_size or size * 1.3
     return TextStyles(
         body=style("body", size),
-        lead=style("lead", size * 1.12),
+        lead=style("lead", lead_size or size * 1.12),
         small=style("small", small, after=small * 0.3),
         action=style("action", size, face=bold),
         h1=style("h1", h1, face=bold, color=ACCENT, after=size * 0.35, leading=h1 * 1.2 * tall),

@@ -50,7 +50,10 @@ from handouts.layout.scripts import INHERITED, char_script, resolve_scripts
 from handouts.pdf.tags import marked
 
 _RTL_CLASSES = {1, 13}  # ICU UCharDirection: RIGHT_TO_LEFT, RIGHT_TO_LEFT_ARABIC
-_BIDI_CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u200e\u200f")
+# Invisible controls: bidi isolates and marks, and the word joiner (no break here).
+# They steer the bidi algorithm and the line breaker and are never drawn.
+WORD_JOINER = "\u2060"
+_BIDI_CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u200e\u200f" + WORD_JOINER)
 
 
 def _is_rtl_char(char: str) -> bool:
@@ -377,10 +380,13 @@ class ShapedText(Flowable):
         self.wrap(availWidth, availHeight)
         fit = int((availHeight + 0.01) // self.leading)
         lines = self._lines or []
-        if fit <= 0:
-            return []
         if fit >= len(lines):
             return [self]
+        # No orphan (one line left at the foot of a page) and no widow (one line at
+        # the head of the next): a paragraph splits only with two lines on each side.
+        if fit < 2 or len(lines) < 4:
+            return []
+        fit = min(fit, len(lines) - 2)
         first, second = copy.copy(self), copy.copy(self)
         first._lines, second._lines = lines[:fit], lines[fit:]
         first._fixed = second._fixed = True
@@ -440,7 +446,7 @@ class ShapedText(Flowable):
             baseline = self.height - self.size - number * self.leading
             line_width = self._width(runs)
             x = self.width - line_width if self.rtl else 0.0
-            logical = self.text[start:end]
+            logical = self.text[start:end].replace(WORD_JOINER, "")
             if number == len(lines) - 1:
                 logical = logical.rstrip()
             # ActualText gives extractors the logical characters of shaped Indic and CJK

@@ -28,6 +28,7 @@ from handouts.document import (
     ListBlock,
     Paragraph,
     Terms,
+    block_spans,
     plain_text,
 )
 from handouts.files import write_atomically
@@ -116,8 +117,20 @@ class HtmlWriter(DocumentVisitor):
     def sections(self) -> str:
         parts = []
         for section in self.document.sections:
+            if section.editions:  # how to print and cut a sheet: not for the web page
+                continue
             css = f"section {section.kind} {escape(section.name)}"
-            parts.append(f'<section class="{css}">\n{self.blocks(section.blocks)}\n</section>')
+            # A section wholly in another language (the card's side for the care staff)
+            # says so once, with its direction, instead of on every passage.
+            langs = {span.lang or self.document.lang for block in section.blocks for span in block_spans(block)
+                     if span.key and span.text.strip()}
+            attributes = ""
+            if len(langs) == 1 and (lang := langs.pop()) != self.document.lang:
+                direction = babel_locale(lang).text_direction
+                attributes = f' lang="{escape(lang)}" dir="{direction}"'
+                self.lang = lang
+            parts.append(f'<section class="{css}"{attributes}>\n{self.blocks(section.blocks)}\n</section>')
+            self.lang = self.document.lang
         return "\n".join(parts)
 
 
@@ -130,6 +143,7 @@ class PdfLink:
     large_print: bool
     href: str  # relative to the page
     size: int
+    edition: str = "standard"  # large-print, or another edition of its kind (foldover)
 
 
 @dataclass
@@ -203,10 +217,11 @@ def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
     writer = SiteWriter(project, builder, output)
     pdfs: dict[tuple[str, str, str], list[PdfLink]] = {}
     order = {"letter": 0, "a4": 1}
-    for result in sorted(rendered, key=lambda r: (r.job.large_print, order.get(r.job.paper, 9))):
+    for result in sorted(rendered, key=lambda r: (r.job.edition != "standard", r.job.edition,
+                                                  order.get(r.job.paper, 9))):
         job = result.job
         pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
-            PdfLink(job.paper, job.large_print, job.relative_path().name, len(result.pdf)))
+            PdfLink(job.paper, job.large_print, job.relative_path().name, len(result.pdf), job.edition))
     conditions = []
     source_locale = project.source_locale
     for condition in project.manifest.conditions.values():

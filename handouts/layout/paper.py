@@ -33,3 +33,4 @@ class RenderRequest:
     where: Location  # the catalog file a layout error names when no text is to blame
     pages: int | None = None  # the page budget aimed at
     large_print: bool = False
+    edition: str = "standard"  # the kind's edition (the card: "standard" duplex sheet, or "foldover")

@@ -81,7 +81,8 @@ ICON_LINES = 1.0  # a sign's pictogram: as tall as one line of the sign
 EDITIONS = {"standard": "duplex", "foldover": "foldover"}  # build edition -> imposition
 SHEET_MARGIN_X, SHEET_MARGIN_Y = 18 * mm, 12 * mm
 SHEET_GAP = 4 * mm  # between the notices and the cut marks
-SHEET_SIZE, SHEET_SMALL, SHEET_TITLE = 10.5, 9, 15
+SHEET_SIZES = (10.5, 10, 9.5)  # the sheet's instructions, largest first
+SHEET_SMALL, SHEET_TITLE = 9, 15
 RULER_LENGTH = FACE_WIDTH  # the reference line: as long as the card (a bank card's long side)
 QR_SIZE = 20 * mm
 
@@ -351,6 +352,11 @@ class FormFields:
             for flowable in _walk(face.flowables):
                 if isinstance(flowable, FieldLine):
                     flowable.form = functools.partial(self.record, size=face.size, rtl=flowable.rtl)
+                    for f, value in zip(flowable.fields, flowable.values):
+                        node = getattr(value, "node", None)
+                        if f.name and node is not None:  # the value is the form field's, not the label's
+                            node.logical.pop(id(f.value), None)
+                            value.node = None
 
     def record(self, canvas: Canvas, f: Field, rect: tuple[float, float, float, float], value: Flowable | None,
                offset: tuple[float, float], *, size: float, rtl: bool) -> None:
@@ -439,44 +445,58 @@ class Beside(Flowable):
 
 
 class Ruler(Flowable):
-    """The reference line: its label, then a line of RULER_LENGTH with end ticks and the
+    """The reference line: its label, a line of RULER_LENGTH with end ticks, and the
     length written at its end (Babel's number format), so a clinic can check that the
-    sheet printed at 100 %."""
+    sheet printed at 100 %. The label stands before the line, or above it if long."""
 
     def __init__(self, label: Flowable, length: Flowable, rtl: bool):
         super().__init__()
         self.label, self.length, self.rtl = label, length, rtl
         self.tick = 2.5 * mm
+        self.gap = 2 * mm
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
-        _, self.label_h = self.label.wrap(availWidth, availHeight)
         self.length_w = self.length.natural_width() + 1
         self.length.wrap(self.length_w, availHeight)
-        self.height = self.label_h + 1.5 * mm + max(self.tick, self.length.height)
+        label_w = self.label.natural_width() + 1
+        self.beside = label_w + RULER_LENGTH + self.length_w + 2 * self.gap <= availWidth
+        if self.beside:
+            self.label_w = label_w
+            _, self.label_h = self.label.wrap(label_w, availHeight)
+            self.height = max(self.tick, self.label_h, self.length.height)
+        else:
+            self.label_w = availWidth
+            _, self.label_h = self.label.wrap(availWidth, availHeight)
+            self.height = self.label_h + 1.5 * mm + max(self.tick, self.length.height)
         return self.width, self.height
 
     def draw(self):
         canvas = self.canv
-        self.label.drawOn(canvas, 0, self.height - self.label_h)
-        line_y = self.tick / 2
-        x0 = self.width - RULER_LENGTH if self.rtl else 0
+        line_y = min(self.height - self.label_h - 1.5 * mm, self.height) / 2 if not self.beside else self.height / 2
+        if self.beside:
+            self.label.drawOn(canvas, self.width - self.label_w if self.rtl else 0, line_y - self.label_h / 2)
+            start = self.label_w + self.gap
+        else:
+            self.label.drawOn(canvas, 0, self.height - self.label_h)
+            start = 0
+        x0 = self.width - start - RULER_LENGTH if self.rtl else start
         with artifact(canvas):
             canvas.saveState()
             canvas.setStrokeColor(INK)
             canvas.setLineWidth(0.6)
             canvas.line(x0, line_y, x0 + RULER_LENGTH, line_y)
-            canvas.line(x0, 0, x0, self.tick)
-            canvas.line(x0 + RULER_LENGTH, 0, x0 + RULER_LENGTH, self.tick)
+            canvas.line(x0, line_y - self.tick / 2, x0, line_y + self.tick / 2)
+            canvas.line(x0 + RULER_LENGTH, line_y - self.tick / 2, x0 + RULER_LENGTH, line_y + self.tick / 2)
             canvas.restoreState()
-        length_x = x0 - 2 * mm - self.length_w if self.rtl else x0 + RULER_LENGTH + 2 * mm
+        length_x = x0 - self.gap - self.length_w if self.rtl else x0 + RULER_LENGTH + self.gap
         self.length.drawOn(canvas, length_x, line_y - self.length.height / 2)
 
 
 def _length_text(lang: str) -> str:
     """85.6 mm, in the language's number format (85,6 mm)."""
     number = format_decimal(round(RULER_LENGTH / mm, 1), locale=babel_locale(lang))
-    return f"{number}\u00a0mm"
+    return f"\u2066{number}\u00a0mm\u2069"  # left to right in any language
 
 
 def _notice_flowables(section: Section, languages: Languages, size: float) -> list[Flowable]:
@@ -541,26 +561,30 @@ def plan_sheet(document: Document, languages: Languages, paper: str, edition: st
         (top_notices if index < first else bottom_notices).append(notice)
     page_width, page_height = PAPERS[paper]
     width = page_width - 2 * SHEET_MARGIN_X
-    top = [f for n in top_notices for f in _notice_flowables(n, languages, SHEET_SIZE)]
-    bottom = [f for n in bottom_notices for f in _notice_flowables(n, languages, SHEET_SIZE)]
-    top_heights, top_total = _measure(top, width)
-    bottom_heights, bottom_total = _measure(bottom, width)
     rtl = document.direction == "rtl"
     count = len(faces)
     page_top = page_height - SHEET_MARGIN_Y
-    grid_top = page_top - top_total - (SHEET_GAP if top else 0)
-    attempts = [duplex(paper, count, rtl=rtl, top=grid_top, rows=rows) for rows in (3, 2, 1)] if kind == "duplex" \
-        else [foldover(paper, count, rtl=rtl, top=grid_top)]
-    for imposition in attempts:
-        if imposition.marks_bottom < SHEET_MARGIN_Y:
-            continue
-        below = imposition.marks_bottom - SHEET_GAP - SHEET_MARGIN_Y
-        last_page = imposition.pages - 1
-        if bottom_total <= below + 0.01:
-            return SheetPlan(imposition, top, top_heights, bottom, bottom_heights, last_page,
-                             imposition.marks_bottom - SHEET_GAP)
-        if imposition.pages > 1 and bottom_total <= top_total + 0.01:  # above the cards on the last page
-            return SheetPlan(imposition, top, top_heights, bottom, bottom_heights, last_page, page_top)
+    top_total = bottom_total = 0.0
+    # As many copies as fit: the instructions may get a little smaller before a row of cards goes.
+    rows = (3, 2, 1) if kind == "duplex" else (1,)
+    for copies in rows:
+        for size in SHEET_SIZES:
+            top = [f for n in top_notices for f in _notice_flowables(n, languages, size)]
+            bottom = [f for n in bottom_notices for f in _notice_flowables(n, languages, size)]
+            top_heights, top_total = _measure(top, width)
+            bottom_heights, bottom_total = _measure(bottom, width)
+            grid_top = page_top - top_total - (SHEET_GAP if top else 0)
+            imposition = duplex(paper, count, rtl=rtl, top=grid_top, rows=copies) if kind == "duplex" \
+                else foldover(paper, count, rtl=rtl, top=grid_top)
+            if imposition.marks_bottom < SHEET_MARGIN_Y:
+                continue
+            below = imposition.marks_bottom - SHEET_GAP - SHEET_MARGIN_Y
+            last_page = imposition.pages - 1
+            if bottom_total <= below + 0.01:
+                return SheetPlan(imposition, top, top_heights, bottom, bottom_heights, last_page,
+                                 imposition.marks_bottom - SHEET_GAP)
+            if imposition.pages > 1 and bottom_total <= top_total + 0.01:  # above the cards on the last page
+                return SheetPlan(imposition, top, top_heights, bottom, bottom_heights, last_page, page_top)
     raise LayoutError(f"the card sheet's notices ({top_total / mm:.0f} mm above the cards, {bottom_total / mm:.0f} "
                       f"mm below) do not fit around even one card on {paper} paper; shorten them", where)
 

@@ -61,7 +61,7 @@ def cli(*args: str, cwd: Path):
 def test_faces_are_id1_and_text_keeps_4_mm_from_the_trim():
     assert round(FACE_WIDTH / mm, 1) == 85.6 and round(FACE_HEIGHT / mm, 1) == 54.0
     assert CLEARANCE >= 4 * mm - 0.001
-    assert round(card.CONTENT_WIDTH / mm, 1) == 77.6 and round(card.CONTENT_HEIGHT / mm, 1) == 46.0
+    assert card.CONTENT_WIDTH <= 77.6 * mm and card.CONTENT_HEIGHT <= 46 * mm
 
 
 def test_spreads_put_the_cover_on_the_outside_and_mirror_for_right_to_left():
@@ -236,9 +236,39 @@ def test_no_text_within_4_mm_of_the_trim(sheets):
                 for fp, fx, fy in faces:
                     if fp == number and fx - 1 < left < fx + FACE_WIDTH + 1 and fy - 1 < bottom < fy + FACE_HEIGHT + 1:
                         margin = min(left - fx, fx + FACE_WIDTH - right, bottom - fy, fy + FACE_HEIGHT - top)
-                        assert margin >= CLEARANCE - 0.75 * mm, (path.name, word, margin / mm)
+                        assert margin >= CLEARANCE - 0.05 * mm, (path.name, word, margin / mm)
                         checked += 1
         assert checked > 100, path
+
+
+@pytest.mark.parametrize("locale", ["en", "ar", "hi", "zh-Hans"])
+def test_no_ink_within_4_mm_of_the_trim(tmp_path, locale):
+    """Rendered at 300 dpi: inside each face, the 4 mm band along the trim is blank
+    (glyphs that overhang their advance or reach above the type size included); only
+    the fold lines, on the faces' shared edges, are drawn there."""
+    from PIL import Image
+
+    if not all(usable(c, locale) for c in CONDITIONS):
+        pytest.skip(f"{locale} is being redrafted from the new English source")
+    dpi, scale = 300, 300 / 72
+    for condition in CONDITIONS:
+        build(PROJECT, tmp_path, settings=Settings(), conditions=[condition], locales=[locale],
+              handouts=[CARD_OF[condition]], papers=["a4"], site=False)
+        for edition, suffix in (("standard", ""), ("foldover", "-foldover")):
+            pdf = tmp_path / condition / locale / f"{CARD_OF[condition]}{suffix}-a4.pdf"
+            run_tool("pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(tmp_path / f"ink{suffix}"))
+            document = compose(condition, CARD_OF[condition], locale)
+            plan = card.plan_sheet(document, card.Languages(document, stack_for(locale), None), "a4", edition, None)
+            height = PAPERS["a4"][1]
+            for p in plan.imposition.placements:
+                image = Image.open(tmp_path / f"ink{suffix}-{p.page + 1}.png").convert("L")
+                x0, y0 = p.x * scale, (height - p.y - FACE_HEIGHT) * scale
+                x1, y1 = x0 + FACE_WIDTH * scale, y0 + FACE_HEIGHT * scale
+                band, edge = CLEARANCE * scale, 0.6 * mm * scale  # the fold lines lie on the edges
+                for box in ((x0 + edge, y0 + edge, x0 + band, y1 - edge), (x1 - band, y0 + edge, x1 - edge, y1 - edge),
+                            (x0 + edge, y0 + edge, x1 - edge, y0 + band), (x0 + edge, y1 - band, x1 - edge, y1 - edge)):
+                    darkest = image.crop(tuple(round(v) for v in box)).getextrema()[0]
+                    assert darkest >= 200, (locale, condition, edition, p, box)
 
 
 def _faces_in(path: Path, paper: str) -> list[tuple[int, float, float]]:

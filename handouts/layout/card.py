@@ -71,8 +71,12 @@ from handouts.pdf.tags import Node, StructureMap, Tagger, Widget, WidgetRef, art
 # card is ever set below SMALLEST (the staff's text included).
 LARGEST, SMALLEST, STEP = 9.5, 7.5, 0.25
 SCRIPT_FACTOR = {"arabic": 1.12, "devanagari": 1.12, "bengali": 1.12}
-CONTENT_WIDTH = FACE_WIDTH - 2 * CLEARANCE
-CONTENT_HEIGHT = FACE_HEIGHT - 2 * CLEARANCE
+# Lines are stacked by their leading and set from their advance widths, but marks reach
+# above the type size and some glyphs overhang their advance (a Devanagari vowel sign
+# before its consonant): text keeps this much more from the 4 mm line.
+INK_MARGIN = 0.3 * mm
+CONTENT_WIDTH = FACE_WIDTH - 2 * CLEARANCE - 2 * INK_MARGIN
+CONTENT_HEIGHT = FACE_HEIGHT - 2 * CLEARANCE - 2 * INK_MARGIN
 FIELD_LINE = 6 * mm  # writing lines this far apart
 CHECK_BOX = 3.5 * mm
 BAND_PADDING = 1.2 * mm
@@ -264,10 +268,10 @@ class Face:
         canvas.restoreState()
 
     def _draw(self, canvas: Canvas) -> None:
-        cursor = FACE_HEIGHT - CLEARANCE
+        cursor = FACE_HEIGHT - CLEARANCE - INK_MARGIN
         for flowable, (h, before) in zip(self.flowables, self.heights):
             cursor -= before + h
-            flowable.drawOn(canvas, CLEARANCE, cursor)
+            flowable.drawOn(canvas, CLEARANCE + INK_MARGIN, cursor)
 
 
 def _culprits(section: Section, count: int = 3) -> list[tuple[str, int]]:

@@ -3,8 +3,10 @@
 ReportLab has no tagging API. While drawing, ``handouts.pdf.tags`` recorded which
 marked content (page, MCID) and which link annotation belongs to which structure node.
 This pass writes, with pikepdf: the structure tree and its ParentTree, /StructParents
-and /Tabs /S on every page, /StructParent and /Contents on links, /MarkInfo, the
-document language, /DisplayDocTitle, and XMP metadata with dc:title and pdfuaid:part.
+and /Tabs /S on every page, /StructParent and /Contents on links, the form fields and
+their widgets (``handouts.pdf.forms``, each widget an OBJR in a Form element of its own),
+/MarkInfo, the document language, /DisplayDocTitle, and XMP metadata with dc:title and
+pdfuaid:part.
 """
 
 from __future__ import annotations

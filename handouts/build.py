@@ -8,7 +8,7 @@ PDF, no partial set.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,8 @@ from handouts.project import HandoutSpec, Project
 from handouts.settings import PAPER_SIZES, Settings
 from handouts.texts import CatalogStore, Texts
 
-EDITIONS = ("standard", "large-print")
+STANDARD, LARGE_PRINT = "standard", "large-print"
+EDITIONS = (STANDARD, LARGE_PRINT, *sorted({e for kind in KINDS.values() for e in kind.editions}))
 LARGE_PRINT_SUFFIX = "-large-print"
 STATUS_PAGE = "translation-status.html"
 
@@ -32,11 +33,15 @@ class Job:
     locale: str
     handout: str
     paper: str
-    large_print: bool = False
+    edition: str = STANDARD  # another edition's PDF is named NAME-EDITION-PAPER.pdf
+
+    @property
+    def large_print(self) -> bool:
+        return self.edition == LARGE_PRINT
 
     @property
     def name(self) -> str:
-        return f"{self.handout}{LARGE_PRINT_SUFFIX}" if self.large_print else self.handout
+        return self.handout if self.edition == STANDARD else f"{self.handout}-{self.edition}"
 
     def relative_path(self) -> Path:
         return Path(self.condition) / self.locale / f"{self.name}-{self.paper}.pdf"
@@ -58,11 +63,20 @@ class Plan:
     skipped: list[str] = field(default_factory=list)
 
 
-def split_handout_name(name: str) -> tuple[str, bool]:
-    """``NAME-large-print`` -> (``NAME``, True): the name a large-print PDF has."""
-    if name.endswith(LARGE_PRINT_SUFFIX):
-        return name[: -len(LARGE_PRINT_SUFFIX)], True
-    return name, False
+def split_handout_name(name: str) -> tuple[str, str | None]:
+    """``NAME-large-print`` -> (``NAME``, ``large-print``): the name an edition's PDF has;
+    a plain name -> (``NAME``, None)."""
+    for edition in EDITIONS[1:]:
+        if name.endswith(f"-{edition}"):
+            return name[: -len(edition) - 1], edition
+    return name, None
+
+
+def handout_editions(spec: HandoutSpec) -> list[str]:
+    """The editions a handout has: the standard one, large print where its kind and the
+    manifest allow it, and the editions its kind always makes."""
+    kind = KINDS[spec.kind]
+    return [STANDARD] + ([LARGE_PRINT] if kind.large_print and spec.large_print else []) + list(kind.editions)
 
 
 def make_plan(
@@ -137,31 +151,24 @@ def _texts_for(store: CatalogStore, condition, tag: str, *, explicit: bool, fall
 
 
 def _jobs(spec: HandoutSpec, tag: str, papers: list[str], editions: Sequence[str],
-          requested: list[tuple[str, bool]]) -> list[Job]:
-    """The jobs of one handout: a name with ``-large-print`` asks for that edition only;
-    a plain name, or none, for the editions the command line chose."""
-    large_possible = KINDS[spec.kind].large_print and spec.large_print
-    names = [large for name, large in requested if name == spec.name]
-    standard = large = False
-    for is_large in names or [None]:
-        if is_large:
-            if not large_possible:
-                raise UsageError(f"{spec.name} has no large-print edition")
-            large = True
+          requested: list[tuple[str, str | None]]) -> list[Job]:
+    """The jobs of one handout: a name with an edition's suffix (``-large-print``) asks for
+    that edition only; a plain name, or none, for the editions the command line chose."""
+    available = handout_editions(spec)
+    asked = [edition for name, edition in requested if name == spec.name]
+    chosen: list[str] = []
+    for edition in asked or [None]:
+        if edition is not None:
+            if edition not in available:
+                raise UsageError(f"{spec.name} has no {edition} edition")
+            chosen.append(edition)
             continue
-        standard = standard or "standard" in editions
-        if "large-print" in editions:
-            if large_possible:
-                large = True
-            elif names and "standard" not in editions:
-                raise UsageError(f"{spec.name} has no large-print edition")
-    jobs = []
-    for paper in papers:
-        if standard:
-            jobs.append(Job(spec.condition, tag, spec.name, paper))
-        if large:
-            jobs.append(Job(spec.condition, tag, spec.name, paper, large_print=True))
-    return jobs
+        matching = [e for e in available if e in editions]
+        if not matching and asked:
+            raise UsageError(f"{spec.name} has no {' or '.join(editions)} edition")
+        chosen.extend(matching)
+    chosen = [e for e in available if e in chosen]  # one job each, in a steady order
+    return [Job(spec.condition, tag, spec.name, paper, edition) for paper in papers for edition in chosen]
 
 
 Progress = Callable[[int, int, Rendered], None]
@@ -179,6 +186,7 @@ class Builder:
         self.care_language = care_language or settings.care_language or project.source_locale
         self.store = CatalogStore(project, placeholders(project))
         self._composers: dict[str, Composer] = {}
+        self.person: Mapping[str, str] | None = None  # one person's values (handouts card)
         self.composed: dict[tuple[str, str, str], Composed] = {}
 
     def composer(self, condition: str) -> Composer:
@@ -196,7 +204,7 @@ class Builder:
             care_stale = self.store.stale_keys(care) if care.locale != texts.locale else frozenset()
             composed = self.composer(spec.condition).compose(
                 spec, texts, source, fallback=self.fallback, status=self.store.effective_status(texts), stale=stale,
-                care=care, care_stale=care_stale)
+                care=care, care_stale=care_stale, person=self.person)
             if spec.safety_gate and not self.allow_draft:
                 check_gate(spec, texts, composed, stale)
                 if care.locale != texts.locale:
@@ -216,14 +224,15 @@ class Builder:
         return self.store.texts(condition, self.care_language, allow_missing=self.fallback)
 
     def render(self, job: Job, texts: Texts) -> bytes:
-        from handouts.layout.fonts import check_coverage, stack_for
+        from handouts.layout.fonts import check_coverage, combined, stack_for
         from handouts.layout.paper import PdfInfo, RenderRequest
         from handouts.pdf.structure import apply_structure
 
         spec = self.project.handout(job.condition, job.handout)
         document = self.compose(spec, texts).document
         stack = stack_for(job.locale)
-        check_coverage(document, stack, self.settings.path)
+        care = self.care_language
+        check_coverage(document, combined(stack, stack_for(care)) if care != job.locale else stack, self.settings.path)
         condition = self.project.manifest.conditions[job.condition]
         title_key = condition.title_key
         subject = texts.messages[title_key].text if title_key in texts.messages and texts.messages[title_key].text \
@@ -231,7 +240,7 @@ class Builder:
         info = PdfInfo(title=plain_text(document.title), author=self.settings.clinic.get("name") or "handouts",
                        subject=subject, lang=job.locale)
         request = RenderRequest(stack, job.paper, info, Location(texts.path), pages=spec.pages,
-                                large_print=job.large_print, layout=spec.layout)
+                                large_print=job.large_print, layout=spec.layout, edition=job.edition)
         pdf, tagger = KINDS[spec.kind].render()(document, request)
         return apply_structure(pdf, tagger, title=info.title)
 

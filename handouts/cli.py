@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", "-o", type=Path, default=Path("output"), help="the built folder (default: output)")
     serve.add_argument("--port", type=int, default=8000)
 
+    card = commands.add_parser(
+        "card", help="print one person's filled-in ER card (one sheet)", add_help=False, allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _card_options(card)
+
     list_cmd = command("list", "list conditions, handouts, locales and paper sizes")
     conditions(list_cmd)
 
@@ -134,6 +139,88 @@ def _parser() -> argparse.ArgumentParser:
                    "example:\n  handouts init my-handouts && cd my-handouts && handouts build", project=False)
     init.add_argument("directory", type=Path, metavar="DIR")
     return parser
+
+
+EXAMPLES_CARD = """\
+examples:
+  handouts card --condition NAME --locale es --name "Ana Pérez" --birth-date 2019-03-04 --phone "+34 600 000 000"
+  handouts card --condition NAME --locale ar --fold-over --paper a4 --output ana-card.pdf
+The person options (--name, --birth-date...) are the project's person_fields (project.yaml);
+`handouts card --condition NAME --help` lists those of a condition.
+"""
+
+
+def _card_options(card: argparse.ArgumentParser) -> None:
+    """The card command's fixed options; its person options come from the manifest."""
+    card.add_argument("-h", "--help", action="store_true", help="show this help and exit")
+    card.add_argument("--project", "-p", type=Path, metavar="DIR", help="the project folder")
+    card.add_argument("--condition", "-c", metavar="NAME", help="the condition (required)")
+    card.add_argument("--locale", "-l", metavar="TAG", help="the family's language (required)")
+    card.add_argument("--handout", metavar="NAME", help="the card, when a condition has more than one")
+    card.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: the settings' first)")
+    card.add_argument("--fold-over", action="store_true",
+                      help="the one-sided fold-over sheet (default: the two-sided sheet)")
+    card.add_argument("--output", "-o", type=Path, metavar="FILE",
+                      help="the PDF to write (default: HANDOUT-CONDITION-LOCALE-PAPER.pdf here)")
+    card.add_argument("--settings", type=Path, metavar="FILE", help="clinic settings (default: handouts.yaml)")
+    card.add_argument("--care-language", metavar="TAG", help="the language of the staff's side (default: the "
+                                                              "settings' care_language, else the source language)")
+    card.add_argument("--allow-draft", action="store_true", help="print from draft or out-of-date texts")
+    card.add_argument("--fallback-english", action="store_true", help="print missing texts in the source language")
+
+
+def run_card(args: argparse.Namespace, extra: list[str]) -> int:
+    from handouts.personal import default_output, make_personal_card
+    from handouts.project import Project
+
+    full = argparse.ArgumentParser(prog="handouts card", add_help=False, epilog=EXAMPLES_CARD,
+                                   description="Print one person's filled-in ER card: one sheet, values typed "
+                                               "into its fields, checked like any other text.",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    _card_options(full)
+    project = None
+    try:
+        project = Project.load(args.project) if args.project else Project.find()
+    except HandoutsError:
+        if not args.help:
+            raise
+    fields = {}
+    if project is not None:
+        conditions = [args.condition] if args.condition in project.manifest.conditions else \
+            list(project.manifest.conditions) if args.help else []
+        for name in conditions:
+            fields.update(project.manifest.person_fields_of(name))
+    group = full.add_argument_group("person (from project.yaml)")
+    for spec in fields.values():
+        hint = {"date": "YYYY-MM-DD", "phone": "PHONE"}.get(spec.type, "TEXT")
+        limit = f", at most {spec.max} characters" if spec.type == "text" else ""
+        group.add_argument(spec.option, dest=f"person_{spec.name}", metavar=hint, help=f"{spec.type}{limit}")
+    if args.help:
+        full.print_help()
+        return 0
+    if not args.condition or not args.locale:
+        raise UsageError("handouts card needs --condition and --locale (see handouts card --help)")
+    assert project is not None
+    project.manifest.condition(args.condition)
+    try:
+        values = vars(full.parse_args(extra, namespace=argparse.Namespace()))
+    except SystemExit:  # argparse printed the message: an option this condition does not have
+        return 2
+    given = {name: values.get(f"person_{name}") for name in fields if values.get(f"person_{name}") is not None}
+    settings = _settings(args, project)
+    paper = args.paper or settings.papers[0]
+    edition = "foldover" if args.fold_over else "standard"
+    card = make_personal_card(project, settings, args.condition, args.locale, given, handout=args.handout,
+                              paper=paper, edition=edition, care_language=args.care_language,
+                              fallback=args.fallback_english, allow_draft=args.allow_draft)
+    from handouts.files import write_atomically
+    from handouts.personal import _card_spec
+
+    output = args.output or default_output(args.condition, args.locale,
+                                           _card_spec(project, args.condition, args.handout).name, paper, edition)
+    write_atomically(output, card.pdf)
+    print(f"wrote {output} ({len(card.values)} values filled in)", file=sys.stderr)
+    return 0
 
 
 def _project(args: argparse.Namespace):
@@ -173,7 +260,8 @@ def run_build(args: argparse.Namespace) -> int:
         locales=args.locale,
         handouts=args.handout,
         papers=args.paper,
-        editions=("large-print",) if args.large_print else ("standard",) if args.no_large_print else EDITIONS,
+        editions=("large-print",) if args.large_print else
+        tuple(e for e in EDITIONS if e != "large-print") if args.no_large_print else EDITIONS,
         progress=_progress(args.quiet),
         notice=None if args.quiet else (lambda line: print(f"handouts: note: {line}", file=sys.stderr)),
         fallback_english=args.fallback_english,
@@ -438,8 +526,12 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "card":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
+        if args.command == "card":
+            return run_card(args, extra)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"handouts: error: {exc}", file=sys.stderr)

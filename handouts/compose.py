@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from handouts.document import Document
 from handouts.errors import Location
 from handouts.docxml import parse_document
@@ -81,6 +83,8 @@ def check_pictograms(document: Document, where: Location) -> None:
 def isolate(value: str) -> str:
     """A phone number or address in a left-to-right isolate (LRI ... PDI), with no-break
     spaces: inside right-to-left text "+1 555 010 0100" stays one piece, in order."""
+    if isinstance(value, Markup):  # a person's value, already a keyed element
+        return Markup(LRI) + value + Markup(PDI)
     return f"{LRI}{unbreakable(value)}{PDI}"
 
 
@@ -90,6 +94,14 @@ def isolate_text(value: str) -> str:
     return typography_isolate(value) if value else value
 
 
+PERSON_KEY = "person."  # the pseudo-key of a person's value: a layout error names its option
+
+
+def short_address(url: str) -> str:
+    """``https://example.org/a/b.html`` -> ``example.org/a/b.html``: what a person types."""
+    return re.sub(r"^https://", "", url)
+
+
 def phone_uri(number: str) -> str:
     """``+1 (555) 010-0100`` -> ``+15550100100`` for a tel: link."""
     return re.sub(r"[^0-9+]", "", number.split("ext")[0].split("x")[0])
@@ -97,18 +109,25 @@ def phone_uri(number: str) -> str:
 
 class PersonValues(Mapping[str, str]):
     """The values one person's copy is filled with (``person.name`` in templates); a
-    value not given is empty, so the line stays blank for the family to fill in."""
+    value not given is empty, so the line stays blank for the family to fill in.
+
+    A value comes as a ``<t k="person.NAME">`` element, in a first-strong isolate (a
+    name in Latin letters stays whole in Arabic text, and the other way round), so a
+    value that does not fit or cannot print is named by its option."""
 
     def __init__(self, values: Mapping[str, str]):
         self._values = dict(values)
 
     def __getitem__(self, name: str) -> str:
-        return self._values.get(name, "")
+        value = self._values.get(name, "")
+        if not value:
+            return ""
+        return Markup('<t k="{}">\u2068{}\u2069</t>').format(PERSON_KEY + name, value)
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._values.get(name, "")
+        return self[name]
 
     def __iter__(self):
         return iter(self._values)
@@ -164,9 +183,13 @@ class Composer:
             "tc": tc,
             "care_language_name": care.name,
             "person": PersonValues(person or {}),
+            "page_url": self.settings.page_url(self.condition.name, texts.locale, spec.name),
+            "page_address": short_address(self.settings.page_url(self.condition.name, texts.locale, spec.name)),
             "clinic": self.clinic,
             "params": {name: format_parameter(v, texts.locale) for name, v in self.parameters.items()}
             | {f"{name}_is_set": v.is_set for name, v in self.parameters.items()},
+            # The same values written the care staff's way (the card's staff side).
+            "care_params": {name: format_parameter(v, care.locale) for name, v in self.parameters.items()},
             "status": status or texts.status,
             "language_name": texts.name,
             "locale": texts.locale,

@@ -86,11 +86,13 @@ class FieldRow:
 
 @dataclass(frozen=True)
 class Figure:
-    """A pictogram; ``alt`` says in words what it shows."""
+    """A pictogram, or with ``code`` a QR code of that address; ``alt`` says in words
+    what it shows."""
 
     role: ClassVar[str] = "figure"
     icon: str
     alt: Inline
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,13 @@ class Section:
     """A titled part of a handout; on the card, ``front`` and ``back`` are panels.
 
     A ``notice`` is printed around the content rather than in its flow (the card
-    sheet's instructions and small print)."""
+    sheet's instructions and small print); with ``editions``, only on those editions'
+    sheets (the duplex and the fold-over sheets fold differently), never on a web page."""
 
     name: str
     blocks: tuple[Block, ...]
     kind: Literal["section", "notice"] = "section"
+    editions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

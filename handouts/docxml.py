@@ -143,10 +143,12 @@ class _Parser:
         if tag == "field-row":
             return FieldRow(tuple(self.field(child) for child in element))
         if tag == "figure":
-            icon = element.get("icon")
-            if not icon:
-                raise self.fail("a <figure> needs an icon")
-            return Figure(icon, self.nonempty(element))
+            icon, code = element.get("icon"), element.get("code")
+            if bool(icon) == bool(code):
+                raise self.fail("a <figure> needs an icon, or a code (the address a QR code holds)")
+            if code and not code.startswith("https://"):
+                raise self.fail(f"figure code={code!r}: a QR code holds an https:// address")
+            return Figure(icon or "", self.nonempty(element), code or None)
         raise self.fail(f"unknown block <{tag}>")
 
     def field(self, element: ET.Element) -> Field:
@@ -164,6 +166,16 @@ class _Parser:
             raise self.fail(f"field lines={lines!r}: a number from 1 to 6")
         return Field(self.nonempty(label), self.inline(value) if value is not None else (), name, int(lines))
 
+    def editions(self, element: ET.Element) -> tuple[str, ...]:
+        """``edition="duplex foldover"``: the printed sheets a notice is for."""
+        value = element.get("edition")
+        if value is None:
+            return ()
+        names = tuple(value.split())
+        if element.tag != "notice" or not names or not all(NAME_RE.fullmatch(n) for n in names):
+            raise self.fail(f"edition={value!r}: a <notice> names the editions it prints on (lower-case names)")
+        return names
+
     def nonempty(self, element: ET.Element) -> Inline:
         content = self.inline(element)
         if not content:
@@ -178,7 +190,7 @@ class _Parser:
             raise self.fail("the document needs a <title>")
         footer = root.find("running-footer")
         sections = tuple(
-            Section(s.get("name", ""), self.blocks(s), s.tag)  # type: ignore[arg-type]
+            Section(s.get("name", ""), self.blocks(s), s.tag, self.editions(s))  # type: ignore[arg-type]
             for s in root
             if s.tag in ("section", "notice") and self.kept(s)
         )

@@ -26,6 +26,7 @@ class Kind:
     options: frozenset[str]
     sections: tuple[str, ...] = ()  # sections its template must produce
     large_print: bool = False  # whether a large-print edition can be asked for
+    editions: tuple[str, ...] = ()  # editions built besides the standard one, always
     summary: str = ""
 
     def render(self) -> Callable[..., Any]:
@@ -48,6 +49,7 @@ register(Kind(
     summary="pages on Letter or A4",
 ))
 register(Kind(
-    "wallet-card", "handouts.layout.card:render_card_sheet", frozenset(), sections=("front", "back"),
-    summary="wallet card (ID-1, 85.6 x 54 mm): keep every text as short as the source",
+    # The standard edition is the duplex sheet; the fold-over sheet prints on one side.
+    "wallet-card", "handouts.layout.card:render_card_sheet", frozenset(), editions=("foldover",),
+    summary="wallet card (ID-1 faces, 85.6 x 54 mm, 2 or 4 of them): keep every text as short as the source",
 ))

@@ -10,6 +10,7 @@ the manifest and names no condition, handout or text of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,8 @@ STATE_DIR = "state"
 CATALOG_SUFFIX = ".yaml"
 FIELD_TYPES = ("text", "phone", "url")
 PARAMETER_TYPES = ("temperature", "text")
+PERSON_TYPES = ("text", "phone", "date")
+PERSON_MAX = 40  # characters, unless the manifest gives a field its own max
 NAME_RE = r"[a-z][a-z0-9_-]*"
 
 
@@ -37,6 +40,22 @@ class Parameter:
     type: str
     default: str
     where: Location
+
+
+@dataclass(frozen=True)
+class PersonField:
+    """A value one person's copy can be filled with (``handouts card --NAME``):
+    ``text`` (at most ``max`` characters), ``phone``, or ``date`` (YYYY-MM-DD, printed
+    the way the reader's language writes dates)."""
+
+    name: str
+    type: str
+    max: int
+    where: Location
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,7 @@ class Condition:
     handouts: dict[str, HandoutSpec]
     parameters: dict[str, str]  # defaults that differ from the project's
     where: Location
+    person_fields: dict[str, PersonField] = field(default_factory=dict)  # besides the project's
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,11 @@ class Manifest:
     clinic_fields: dict[str, str]  # field name -> type
     conditions: dict[str, Condition]
     site_templates: str | None = None  # folder under templates/ with the download pages
+    person_fields: dict[str, PersonField] = field(default_factory=dict)  # for every condition
+
+    def person_fields_of(self, condition: str) -> dict[str, PersonField]:
+        """The values a person's copy of this condition's handouts can hold."""
+        return {**self.person_fields, **self.condition(condition).person_fields}
 
     def condition(self, name: str) -> Condition:
         try:
@@ -140,6 +165,29 @@ def _clinic_fields(node: yaml.Node, path: Path) -> dict[str, str]:
     return out
 
 
+def _person_fields(node: yaml.Node, path: Path, what: str) -> dict[str, PersonField]:
+    """``name: text`` or ``name: {type: text, max: 30}``."""
+    out = {}
+    for name, value_node, line in mapping_items(node, path, what, ProjectError):
+        where = Location(path, line)
+        key = f"{what}.{name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ProjectError("names use lower-case letters, digits and _ only", where, key)
+        value = construct(value_node)
+        fields = value if isinstance(value, dict) else {"type": value}
+        unknown = set(fields) - {"type", "max"}
+        if unknown:
+            raise ProjectError(f"unknown field {sorted(unknown)[0]!r} (known: type, max)", where, key)
+        kind = fields.get("type")
+        if kind not in PERSON_TYPES:
+            raise ProjectError(f"unknown type {kind!r} (known: {', '.join(PERSON_TYPES)})", where, key)
+        limit = fields.get("max", PERSON_MAX)
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 200:
+            raise ProjectError("max must be a whole number of characters (1 to 200)", where, f"{key}.max")
+        out[name] = PersonField(name, str(kind), limit, where)
+    return out
+
+
 def _handout(condition: str, name: str, node: yaml.Node, path: Path, line: int, templates: Path) -> HandoutSpec:
     key = f"conditions.{condition}.handouts.{name}"
     where = Location(path, line)
@@ -193,10 +241,10 @@ def _condition(name: str, node: yaml.Node, path: Path, line: int, templates: Pat
     where = Location(path, line)
     _name(name, where, key)
     items = {k: (v, ln) for k, v, ln in mapping_items(node, path, key, ProjectError)}
-    unknown = set(items) - {"catalog", "title", "handouts", "parameters"}
+    unknown = set(items) - {"catalog", "title", "handouts", "parameters", "person_fields"}
     if unknown:
         option = sorted(unknown)[0]
-        raise ProjectError("unknown field (known: catalog, title, handouts, parameters)",
+        raise ProjectError("unknown field (known: catalog, title, handouts, parameters, person_fields)",
                            Location(path, items[option][1]), f"{key}.{option}")
     if "handouts" not in items:
         raise ProjectError("a condition needs handouts", where, key)
@@ -218,7 +266,9 @@ def _condition(name: str, node: yaml.Node, path: Path, line: int, templates: Pat
                 raise ProjectError(f"unknown parameter (declared: {', '.join(parameters) or 'none'})",
                                    Location(path, ln), f"{key}.parameters.{param}")
             overrides[param] = _string(str(construct(value_node)), Location(path, ln), f"{key}.parameters.{param}")
-    return Condition(name, catalog, title_key, handouts, overrides, where)
+    person = _person_fields(items["person_fields"][0], path, f"{key}.person_fields") \
+        if "person_fields" in items else {}
+    return Condition(name, catalog, title_key, handouts, overrides, where, person)
 
 
 def read_manifest(root: Path) -> Manifest:
@@ -226,7 +276,7 @@ def read_manifest(root: Path) -> Manifest:
     path = root / MANIFEST
     top_node = compose_file(path, ProjectError)
     top = {k: (v, ln) for k, v, ln in mapping_items(top_node, path, "the manifest", ProjectError)}
-    known = {"source_locale", "shared_catalog", "parameters", "clinic_fields", "conditions", "site"}
+    known = {"source_locale", "shared_catalog", "parameters", "clinic_fields", "conditions", "site", "person_fields"}
     for name, (_, line) in top.items():
         if name not in known:
             raise ProjectError(f"unknown field (known: {', '.join(sorted(known))})", Location(path, line), name)
@@ -260,8 +310,14 @@ def read_manifest(root: Path) -> Manifest:
             site = _string(value, Location(path, ln), "site.templates")
             if not (templates / site).is_dir():
                 raise ProjectError(f"folder {TEMPLATES_DIR}/{site} does not exist", Location(path, ln), "site.templates")
+    person = _person_fields(top["person_fields"][0], path, "person_fields") if "person_fields" in top else {}
+    for condition in conditions.values():
+        for name, spec in condition.person_fields.items():
+            if name in person:
+                raise ProjectError("declared for every condition already (person_fields)", spec.where,
+                                   f"conditions.{condition.name}.person_fields.{name}")
     return Manifest(path, text("source_locale", "en"), text("shared_catalog", "shared"), parameters, clinic_fields,
-                    conditions, site)
+                    conditions, site, person)
 
 
 @dataclass(frozen=True)

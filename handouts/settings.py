@@ -85,7 +85,14 @@ class Settings:
     parameters: Mapping[str, tuple[str, Location]] = field(default_factory=dict)  # raw, validated
     condition_parameters: Mapping[str, Mapping[str, tuple[str, Location]]] = field(default_factory=dict)
     care_language: str | None = None  # the language of the care staff's texts; None: the project's source
+    site_url: str | None = None  # where the download pages are published (https://...): QR codes point there
     path: Path | None = None
+
+    def page_url(self, condition: str, locale: str, handout: str) -> str:
+        """The address of a handout's web page, or "" when no site address is set."""
+        if not self.site_url:
+            return ""
+        return f"{self.site_url.rstrip('/')}/{condition}/{locale}/{handout}.html"
 
     def clinic_values(self, manifest: Manifest) -> Values:
         return Values(manifest.clinic_fields, self.clinic)
@@ -164,7 +171,7 @@ def _string_list(value: object, where: Location, key: str) -> tuple[str, ...]:
     return tuple(i.strip() for i in items)
 
 
-KNOWN = ("clinic", "paper", "locales", "conditions", "parameters", "care_language")
+KNOWN = ("clinic", "paper", "locales", "conditions", "parameters", "care_language", "site_url")
 
 
 def _parameter_block(node, path: Path, what: str, manifest: Manifest) -> dict[str, tuple[str, Location]]:
@@ -191,7 +198,7 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
     locales = conditions = None
     parameters: dict[str, tuple[str, Location]] = {}
     condition_parameters: dict[str, dict[str, tuple[str, Location]]] = {}
-    care_language = None
+    care_language = site_url = None
     for key, node, line in mapping_items(root, path, "the settings file", SettingsError):
         where = Location(path, line)
         if key == "clinic":
@@ -235,10 +242,15 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
             parameters = _parameter_block(node, path, "parameters", manifest)
         elif key == "care_language":
             care_language = _text(construct(node), where, key, limit=35)
+        elif key == "site_url":
+            site_url = _url(construct(node), where, key)
+            if not site_url.startswith("https://"):
+                raise SettingsError(f"{site_url!r}: the site's address starts with https://", where, key)
         else:
             raise SettingsError(f"unknown setting (known: {', '.join(KNOWN)})", where, key)
     return Settings(clinic=clinic, papers=papers, locales=locales, conditions=conditions, parameters=parameters,
-                    condition_parameters=condition_parameters, care_language=care_language, path=path)
+                    condition_parameters=condition_parameters, care_language=care_language, site_url=site_url,
+                    path=path)
 
 
 def find_settings(project_root: Path, explicit: Path | None, manifest: Manifest) -> Settings:

@@ -39,6 +39,7 @@ from handouts.document import (
     Paragraph,
     Section,
     Terms,
+    block_spans,
     plain_text,
 )
 from handouts.files import write_atomically
@@ -171,16 +172,30 @@ class HtmlWriter(DocumentVisitor):
 
     def section(self, section: Section) -> str:
         # The section's name is content (any word): an attribute, never a class the stylesheet uses.
-        return (f'<section class="section {section.kind}" data-name="{escape(section.name)}">\n'
+        # A section wholly in another language (the card's side for the care staff) says so
+        # once, with its direction, instead of on every passage.
+        langs = {span.lang or self.document.lang for block in section.blocks for span in block_spans(block)
+                 if span.key and span.text.strip()}
+        attributes = ""
+        if len(langs) == 1 and (lang := langs.pop()) != self.document.lang:
+            attributes = f' lang="{escape(lang)}" dir="{_direction(lang)}"'
+            self.lang = lang
+        html = (f'<section class="section {section.kind}" data-name="{escape(section.name)}"{attributes}>\n'
                 f"{self.blocks(section.blocks)}\n</section>")
+        self.lang = self.document.lang
+        return html
+
+    def shown(self) -> list[Section]:
+        """The sections a web page shows: not the ones that say how to print or cut a sheet."""
+        return [s for s in self.document.sections if not s.editions]
 
     def sections(self) -> str:
-        return "\n".join(self.section(s) for s in self.document.sections)
+        return "\n".join(self.section(s) for s in self.shown())
 
     def split(self) -> tuple[str, str]:
         """(the opening section, if it holds the title heading; the rest): a page can put
         its status and downloads between the title and the body."""
-        sections = self.document.sections
+        sections = self.shown()
         if sections and any(isinstance(b, Heading) and b.level == 1 for b in sections[0].blocks):
             return self.section(sections[0]), "\n".join(self.section(s) for s in sections[1:])
         return "", self.sections()

@@ -65,11 +65,13 @@ def texts_of(condition: str, tag: str) -> Texts:
 
 def compose(condition: str, handout: str, tag: str, settings: Settings | None = None,
             project: Project = PROJECT, store: CatalogStore = _STORE) -> Document:
-    """The document a handout's template makes in one language."""
+    """The document a handout's template makes in one language (the care staff's texts
+    in the source language, as the build prints them by default)."""
     spec = project.handout(condition, handout)
     composer = Composer(project, settings or Settings(), condition)
     cond = project.manifest.conditions[condition]
-    return composer.compose(spec, store.texts(cond, tag), store.source_texts(cond)).document
+    source = store.source_texts(cond)
+    return composer.compose(spec, store.texts(cond, tag), source, care=source).document
 
 
 @pytest.fixture(scope="session")

@@ -100,12 +100,12 @@ def test_key_used_by_a_template_but_missing_everywhere(project_copy):
 
 
 def test_too_long_card_text_fails_with_key_and_line(project_copy):
-    es = catalog_file(project_copy, "es")
-    line = line_of(es, "back_no_live:")
-    replace_in(es, '    back_no_live: "', '    back_no_live: "' + "No administrar vacunas vivas bajo ninguna circunstancia. " * 6)
+    english = catalog_file(project_copy, "en")
+    line = line_of(english, "staff_serology:")
+    replace_in(english, '    staff_serology: "', '    staff_serology: "' + "Antibody tests mislead on immunoglobulin. " * 6)
     assert_clean_failure(
-        handouts_cli(project_copy, "build", "--locale", "es"), project_copy / "output",
-        "locales/es/higm.yaml", "ER card back does not fit", f"er_card.back_no_live (line {line})",
+        handouts_cli(project_copy, "build", "--locale", "en", "--handout", "er-card"), project_copy / "output",
+        "locales/en/higm.yaml", "staff face does not fit", f"er_card.staff_serology (line {line})", "mm over",
     )
 
 

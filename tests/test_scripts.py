@@ -141,15 +141,16 @@ def test_phone_numbers_in_arabic_text_stay_in_one_left_to_right_piece(project, e
 
 @pytest.mark.parametrize("locale", ["fa", "ur"])
 def test_fever_threshold_stays_in_order_in_right_to_left_text(built, locale):
-    """39.4°C (103°F) inside Persian or Urdu: the number, its unit, then the bracket
-    (in Persian digits in Persian: ۳۹٫۴°C (۱۰۳°F))."""
+    """The default limit, 38°C (100.4°F), inside Persian or Urdu on the card's family side
+    (the fever field): the number, its unit, then the bracket, in Persian digits in
+    Persian (۳۸°C (۱۰۰٫۴°F)). The staff's side, in English, writes °F first."""
     bbox = run_tool("pdftotext", "-bbox", str(built[0] / "higm" / locale / "er-card-a4.pdf"), "-").stdout
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
-    hundred_three, thirty_nine = ("۱۰۳", "۳۹٫۴") if locale == "fa" else ("103", r"39\.4")
-    line = next(float(y) for x, y, w in words if hundred_three in w)
+    celsius, fahrenheit = ("۳۸", "۱۰۰٫۴") if locale == "fa" else ("38", "100.4")
+    line = next(float(y) for x, y, w in words if fahrenheit in w and not w.lstrip("\u2068").startswith(fahrenheit))
     on_line = [w for _, w in sorted((float(x), w) for x, y, w in words if abs(float(y) - line) < 1)]
-    joined = " ".join(on_line)
-    assert re.search(rf"{thirty_nine}°C\s*\({hundred_three}°F\)", joined), joined
+    joined = " ".join(on_line).replace("\u2068", "").replace("\u2069", "")
+    assert re.search(rf"{celsius}\u200e?°C\s*\({re.escape(fahrenheit)}\u200e?°F\)", joined), joined
 
 
 # ------------------------------------------------------- isolates in right-to-left text

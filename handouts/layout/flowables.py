@@ -519,8 +519,12 @@ class FieldLine(Flowable):
     """Fill-in fields on one row: each label followed by a rule to write on.
 
     The row is ``line_height`` tall (at least 5 mm of writing room above the rule);
-    a pre-filled value from the clinic settings is printed on the rule.
+    a pre-filled value from the clinic settings is printed on the rule. With a ``form``
+    hook, each named field becomes a form field instead: the hook gets the writing
+    area (rule start to end, rule to row top) and the value's flowable to show there.
     """
+
+    form = None  # (canvas, field, rect, value, value_offset) -> None; see handouts.layout.card
 
     def __init__(self, fields: Sequence[Field], label_style, value_style, setting: TextSetting, *,
                  line_height: float, gap: float):
@@ -613,8 +617,12 @@ class FieldLine(Flowable):
         label.drawOn(canvas, x + cell - label_width if self.rtl else x, y + 1)
         rule_start = x if self.rtl else x + label_width + 1.5 * mm
         rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
-        if value is not None:
-            value.drawOn(canvas, rule_end - value.width if self.rtl else rule_start + 1, y + 1.2)
+        value_x = rule_end - value.width if self.rtl and value is not None else rule_start + 1
+        if self.form is not None and self.fields[index].name:
+            self.form(canvas, self.fields[index], (rule_start, y + 0.5, rule_end, y + self.row_height), value,
+                      (value_x - rule_start, 0.7))
+        elif value is not None:
+            value.drawOn(canvas, value_x, y + 1.2)
         with artifact(canvas):
             canvas.saveState()
             canvas.setStrokeColor(RULE)

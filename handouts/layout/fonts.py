@@ -165,6 +165,17 @@ def stack_for(locale: str) -> FontStack:
     return stack
 
 
+def combined(first: FontStack, second: FontStack) -> FontStack:
+    """``first``'s families, then ``second``'s it lacks: text in one language on a
+    handout in another (the care staff's side of the card) finds every character.
+    Set by the shaping engine when either needs it (a name in Arabic on that side)."""
+    if first == second:
+        return first
+    families = first.families + tuple(f for f in second.families if f not in first.families)
+    engine = "shaped" if "shaped" in (first.engine, second.engine) else first.engine
+    return FontStack(first.script, families, engine, first.spacing, first.scale)
+
+
 @lru_cache(maxsize=None)
 def register(family: Family) -> Family:
     """Register both faces once per process, so ``<b>`` in a paragraph picks the bold.

@@ -53,3 +53,8 @@ def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse:
     canvas.scale(-scale if flip else scale, scale)
     _ShapesOnly().draw(source, canvas, 0, 0, showBoundary=False)
     canvas.restoreState()
+
+
+def draw_shapes(canvas: Canvas, drawing: Drawing, x: float, y: float) -> None:
+    """Draw a ReportLab drawing made of shapes only (a QR code) at (x, y)."""
+    _ShapesOnly().draw(drawing, canvas, x, y, showBoundary=False)

@@ -35,3 +35,4 @@ class RenderRequest:
     pages: int | None = None  # the pages the handout is designed for (more if its text needs them)
     large_print: bool = False
     layout: Mapping[str, float] = field(default_factory=dict)  # the handout's overrides of the layout policy
+    edition: str = "standard"  # the kind's edition (the card: "standard" duplex sheet, or "foldover")

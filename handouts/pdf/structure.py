@@ -3,8 +3,10 @@
 ReportLab has no tagging API. While drawing, ``handouts.pdf.tags`` recorded which
 marked content (page, MCID) and which link annotation belongs to which structure node.
 This pass writes, with pikepdf: the structure tree and its ParentTree, /StructParents
-and /Tabs /S on every page, /StructParent and /Contents on links, /MarkInfo, the
-document language, /DisplayDocTitle, and XMP metadata with dc:title and pdfuaid:part.
+and /Tabs /S on every page, /StructParent and /Contents on links, the form fields and
+their widgets (``handouts.pdf.forms``, each widget an OBJR in a Form element of its own),
+/MarkInfo, the document language, /DisplayDocTitle, and XMP metadata with dc:title and
+pdfuaid:part.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import io
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger
+from handouts.pdf.forms import add_fields
+from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger, WidgetRef
 
 PRINT_FLAG = 4
 
@@ -30,6 +33,7 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     """Return ``pdf_bytes`` with the structure tree the tagger recorded."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     pages = [page.obj for page in pdf.pages]
+    widgets = add_fields(pdf, tagger.widgets)
     page_parents: dict[int, dict[int, pikepdf.Object]] = {i: {} for i in range(len(pages))}
     annotation_parents: list[pikepdf.Object] = []
 
@@ -50,8 +54,15 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
                 annotation.F = PRINT_FLAG
                 annotation_parents.append(elem)
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[kid.page]))
+            elif isinstance(kid, WidgetRef):  # a form field's widget, in a Form element of its own
+                annotation = widgets[kid.index]
+                annotation.StructParent = len(pages) + len(annotation_parents)
+                annotation_parents.append(elem)
+                page = tagger.widgets[kid.index].page
+                kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[page]))
         elem.K = kids
-        first_page = next((k.page for k in node.kids if isinstance(k, (MarkedRef, AnnotRef))), None)
+        first_page = next((k.page if not isinstance(k, WidgetRef) else tagger.widgets[k.index].page
+                           for k in node.kids if isinstance(k, (MarkedRef, AnnotRef, WidgetRef))), None)
         if first_page is not None:
             elem.Pg = pages[first_page]
         if node.alt:

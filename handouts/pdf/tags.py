@@ -32,13 +32,41 @@ class AnnotRef:
     index: int
 
 
+@dataclass(frozen=True)
+class WidgetRef:
+    """The ``index``-th form widget the tagger recorded (see ``Tagger.widgets``)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A place to type on the page: one widget of the form field ``name``. Several
+    widgets with one name are one field (a value typed once fills every copy).
+
+    ``rect`` is in page coordinates; ``appearance`` holds the content-stream operations
+    that draw the pre-filled value, in the widget's own upright coordinates (0, 0 at
+    its lower left), with the document's fonts."""
+
+    name: str
+    label: str  # the field's accessible name (/TU), in ``lang``
+    lang: str
+    value: str
+    page: int
+    rect: tuple[float, float, float, float]
+    appearance: bytes = b""
+    rotated: bool = False  # turned 180 degrees on the page (the fold-over's inside faces)
+    rtl: bool = False
+    font_size: float = 9.0
+
+
 @dataclass(eq=False)
 class Node:
     """A structure element: its role, attributes, and kids in reading order."""
 
     role: str
     parent: "Node | None" = None
-    kids: list["Node | MarkedRef | AnnotRef"] = field(default_factory=list)
+    kids: list["Node | MarkedRef | AnnotRef | WidgetRef"] = field(default_factory=list)
     alt: str | None = None
     actual_text: str | None = None
     lang: str | None = None
@@ -63,6 +91,7 @@ class Tagger:
         self.root = Node("Document")
         self._next_mcid: dict[int, int] = defaultdict(int)
         self.suspended = 0  # > 0 while drawing inside an artifact
+        self.widgets: list[Widget] = []  # form fields, written by handouts.pdf.forms
 
     def mcid(self, page: int) -> int:
         value = self._next_mcid[page]

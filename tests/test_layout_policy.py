@@ -42,13 +42,15 @@ def test_every_locale_has_the_same_grid_and_at_least_the_policys_body_size(local
     assert stack.scale >= 1
     for handout in PAGE_HANDOUTS:
         document = compose("higm", handout, locale)
+        layout = dict(PROJECT.handout("higm", handout).layout)
         for paper in ("letter", "a4"):
             for large in (False, True):
-                _, _, used = lay_out(document, locale, paper, large_print=large)
+                _, _, used = lay_out(document, locale, paper, large_print=large, layout=layout)
                 nominal = rules.large_print.body if large else rules.standard.body
                 assert used.body == pytest.approx(nominal * stack.scale), (handout, paper, large)
                 assert used.body >= (18 if large else 12)
-                assert used.side_margin == pytest.approx(rules.grid(paper, large_print=large).side), (handout, paper)
+                grid = rules.grid(paper, large_print=large, overrides=layout)
+                assert used.side_margin == pytest.approx(grid.side), (handout, paper)
 
 
 def test_arabic_script_and_indic_text_is_set_larger_than_latin():
@@ -92,7 +94,7 @@ def test_layout_is_one_pass(monkeypatch):
 
 def test_a_text_too_long_for_its_pages_takes_another_page_and_the_check_warns(project_copy):
     es = catalog_file(project_copy, "es")
-    line = replace_on_line(es, "home_clothes:", '"', '"' + "Lave la ropa con agua caliente y séquela bien. " * 25)
+    line = replace_on_line(es, "    clothes:", '"', '"' + "Lave la ropa con agua caliente y séquela bien. " * 25)
     result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout", "checklist",
                       "--paper", "a4", "--no-large-print", cwd=project_copy)
     assert result.returncode == 0, result.stderr
@@ -100,8 +102,8 @@ def test_a_text_too_long_for_its_pages_takes_another_page_and_the_check_warns(pr
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 2
     check = run_tool(sys.executable, "-m", "handouts", "check", "--locale", "es", cwd=project_copy)
     assert check.returncode == 1
-    assert re.search(rf"locales/es/higm.yaml:{line}: checklist.home_clothes: the checklist takes \d (Letter|A4) pages, "
-                     r"\d+ more than the 1 it is designed for", check.stdout), check.stdout
+    assert re.search(rf"locales/es/higm.yaml:{line}: checklist.clothes: the checklist takes \d (Letter|A4) pages, "
+                     r"\d+ more than the 2 it is designed for", check.stdout), check.stdout
     assert "error" not in check.stdout.split("\n")[0]  # a warning: it still prints
 
 
@@ -109,7 +111,7 @@ def test_a_long_warning_box_splits_across_pages_in_large_print(project_copy, tmp
     """Boxes may split across pages: a warning box longer than a page no longer stops
     the build ("does not fit on None pages")."""
     es = catalog_file(project_copy, "es")
-    replace_on_line(es, "breathing:", '"', '"' + "Le cuesta mucho respirar, incluso en reposo o al hablar. " * 30)
+    replace_on_line(es, "er_breathing:", '"', '"' + "Le cuesta mucho respirar, incluso en reposo o al hablar. " * 30)
     result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout",
                       "overview-large-print", "--paper", "letter", cwd=project_copy)
     assert result.returncode == 0, result.stderr

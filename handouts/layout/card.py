@@ -101,7 +101,7 @@ def card_styles(setting: TextSetting, size: float, *, emphasis: bool) -> TextSty
         h1_size=size + 3,
         h2_size=size + 1.5,
         h3_size=size + 1,
-        spacing=max(1.2, setting.stack.spacing - 0.25),
+        spacing=setting.stack.compact_spacing,
         compact=True,
     )
 

@@ -97,7 +97,10 @@ class TextBlock(RLParagraph):
         return len(self.blPara.lines) if hasattr(self, "blPara") else 0
 
     def natural_width(self) -> float:
-        return stringWidth(plain_text(self.content), self.style.fontName, self.style.fontSize)
+        """The width of the text on one line, as drawn: bidi controls take no room
+        (they are not drawn in left-to-right paragraphs)."""
+        text = plain_text(self.content).translate(_NO_BIDI_CONTROLS)
+        return stringWidth(text, self.style.fontName, self.style.fontSize)
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
@@ -164,6 +167,9 @@ def make_text(content: Inline, style, block: Block | None, setting: TextSetting,
     return text
 
 
+INKED = 0.88  # the share of a pictogram's square its drawing covers (scripts/icons: 48-unit box)
+
+
 class MarkerItem(Flowable):
     """A list item: a marker (bullet or tick box) beside its text, kept in one piece."""
 
@@ -186,7 +192,9 @@ class MarkerItem(Flowable):
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
         _, h = self.text.wrap(availWidth - self.indent, availHeight)
-        marks = 0.0 if self.continued else max(self.box + 2 if self.kind == "check" else 0, self.icon)
+        # A pictogram's drawing has white around it (a tenth of its square): the item
+        # needs only the inked part, so a pictogram may reach into the space below.
+        marks = 0.0 if self.continued else max(self.box + 2 if self.kind == "check" else 0, self.icon * INKED)
         self.height = max(h, marks)
         return self.width, self.height
 
@@ -203,6 +211,10 @@ class MarkerItem(Flowable):
         return [first, rest]
 
     def getSpaceAfter(self):
+        if self.icon and self.height <= self.icon * INKED + 0.01:
+            # A pictogram sets the item's height and has white around its drawing: the
+            # tick boxes stay a box's fifth apart, room to tick each one.
+            return self.box * 0.2 if self.kind == "check" else self.style.spaceAfter * 0.5
         if self.kind == "check":  # tick boxes never touch: room to tick each one
             return max(self.style.spaceAfter, self.box * 0.3)
         return self.style.spaceAfter
@@ -279,9 +291,10 @@ class Rule(Flowable):
 class Stack(Flowable):
     """Flowables drawn one under another as one unbreakable unit."""
 
-    def __init__(self, flowables: list[Flowable]):
+    def __init__(self, flowables: list[Flowable], *, head: int = 0):
         super().__init__()
         self.flowables = flowables
+        self.head = head  # leading flowables (a heading, a lead-in) that stay with two items
         self.block = getattr(flowables[0], "block", None) if flowables else None
 
     def wrap(self, availWidth, availHeight):
@@ -317,9 +330,9 @@ class Stack(Flowable):
             used += gap + h
             fit = index + 1
         fit = min(fit, len(self.flowables) - 2)
-        if fit < 2:
+        if fit < self.head + 2:
             return []
-        return [Stack(self.flowables[:fit]), Stack(self.flowables[fit:])]
+        return [Stack(self.flowables[:fit], head=self.head), Stack(self.flowables[fit:])]
 
     def draw(self):
         y = self.height
@@ -538,54 +551,46 @@ class FieldLine(Flowable):
         self.rtl = setting.rtl
         self.min_rule = 12 * mm
 
-    def _cell_widths(self, width: float, stacked: bool = False) -> list[float]:
-        """Each field gets what its label and value need; the rest is shared equally."""
-        room = width if stacked else width - self.gap * (len(self.fields) - 1)
+    def _needs(self) -> list[float]:
+        """Each field's width on one line: its label, a gap, then room to write (or its value)."""
         needs = []
         for label, value in zip(self.labels, self.values):
             value_width = value.natural_width() + 2 if value is not None else 0
             needs.append(label.natural_width() + 1.5 * mm + max(value_width, self.min_rule))
-        if stacked:
-            needs_one = max(needs)
-            if needs_one <= room:
-                return [room] * len(needs)
-            spare = room - needs_one
-        else:
-            spare = room - sum(needs)
-        if spare < 0:
-            culprit = max(range(len(needs)), key=lambda i: needs[i])
-            field = self.fields[culprit]
-            text = plain_text(field.value) or plain_text(field.label)
-            span = (field.value or field.label)[0]
-            raise LayoutError(
-                f"the field {plain_text(field.label)!r} with {text!r} needs {sum(needs) / mm:.1f} mm "
-                f"but its row is {room / mm:.1f} mm wide",
-                span.where, span.key,
-            )
-        return [need + spare / len(needs) for need in needs]
+        return needs
 
     def wrap(self, availWidth, availHeight):
+        """Side by side when every field fits on one line; else one field per row, and a
+        label too long to leave room for writing goes above its line, wrapped: nothing
+        is cut, a long translation only takes more height."""
         self.width = availWidth
-        self.stacked = False
-        try:
-            self.cells = self._cell_widths(availWidth)
-        except LayoutError:
-            if len(self.fields) == 1:
-                raise
-            # Too long side by side: one field per line instead.
-            self.stacked = True
-            self.cells = self._cell_widths(availWidth, stacked=True)
+        needs = self._needs()
+        room = availWidth - self.gap * (len(self.fields) - 1)
+        self.stacked = sum(needs) > room + 0.01 and len(self.fields) > 1
+        if not self.stacked and sum(needs) <= room + 0.01:
+            spare = room - sum(needs)
+            self.cells = [need + spare / len(needs) for need in needs]
+            self.above = [False] * len(self.fields)
+        else:
+            self.stacked = len(self.fields) > 1
+            self.cells = [availWidth] * len(self.fields)
+            self.above = [need > availWidth + 0.01 for need in needs]
         self.label_widths = []
-        for label in self.labels:
-            width = label.natural_width() + 0.5
+        for label, cell, above in zip(self.labels, self.cells, self.above):
+            width = cell if above else label.natural_width() + 0.5
             label.wrap(width, availHeight)
             self.label_widths.append(width)
-        for value, cell, label_width in zip(self.values, self.cells, self.label_widths):
+        for value, cell, label_width, above in zip(self.values, self.cells, self.label_widths, self.above):
             if value is not None:
-                value.wrap(cell - label_width - 1.5 * mm, availHeight)
-        self.row_height = max([self.line_height] + [label.height + 1 for label in self.labels])
+                value.wrap(cell - 2 if above else cell - label_width - 1.5 * mm, availHeight)
+        self.rows = []  # each row's height, top to bottom
+        for label, above in zip(self.labels, self.above):
+            self.rows.append(label.height + 1 + self.line_height if above
+                             else max(self.line_height, label.height + 1))
+        self.row_height = max(self.rows) if not self.stacked else self.rows[0]
         self.extra_lines = max(f.lines for f in self.fields) - 1  # more writing lines under the first
-        self.height = self.row_height * (len(self.fields) if self.stacked else 1) + self.extra_lines * self.line_height
+        body = sum(self.rows) if self.stacked else self.row_height
+        self.height = body + self.extra_lines * self.line_height
         return self.width, self.height
 
     def draw(self):
@@ -601,25 +606,31 @@ class FieldLine(Flowable):
                 canvas.restoreState()
         base = self.extra_lines * self.line_height
         if self.stacked:
-            for index in range(len(self.fields)):
-                y = self.height - (index + 1) * self.row_height
-                self._draw_field(canvas, index, 0.0, y)
+            top = self.height
+            for index, row in enumerate(self.rows):
+                top -= row
+                self._draw_field(canvas, index, 0.0, top, row)
             return
         order = range(len(self.fields) - 1, -1, -1) if self.rtl else range(len(self.fields))
         x = 0.0
         for index in order:
-            self._draw_field(canvas, index, x, base)
+            self._draw_field(canvas, index, x, base, self.row_height)
             x += self.cells[index] + self.gap
 
-    def _draw_field(self, canvas, index: int, x: float, y: float) -> None:
+    def _draw_field(self, canvas, index: int, x: float, y: float, row: float) -> None:
         label, value = self.labels[index], self.values[index]
         label_width, cell = self.label_widths[index], self.cells[index]
-        label.drawOn(canvas, x + cell - label_width if self.rtl else x, y + 1)
-        rule_start = x if self.rtl else x + label_width + 1.5 * mm
-        rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
+        if self.above[index]:  # the label on its own lines, the writing line under it
+            label.drawOn(canvas, x, y + self.line_height)
+            rule_start, rule_end, top = x, x + cell, y + self.line_height
+        else:
+            label.drawOn(canvas, x + cell - label_width if self.rtl else x, y + 1)
+            rule_start = x if self.rtl else x + label_width + 1.5 * mm
+            rule_end = x + cell - label_width - 1.5 * mm if self.rtl else x + cell
+            top = y + row
         value_x = rule_end - value.width if self.rtl and value is not None else rule_start + 1
         if self.form is not None and self.fields[index].name:
-            self.form(canvas, self.fields[index], (rule_start, y + 0.5, rule_end, y + self.row_height), value,
+            self.form(canvas, self.fields[index], (rule_start, y + 0.5, rule_end, top), value,
                       (value_x - rule_start, 0.7))
         elif value is not None:
             value.drawOn(canvas, value_x, y + 1.2)
@@ -822,7 +833,12 @@ def _block_flowables(blocks: Sequence[Block], styles: TextStyles, marks: Marks, 
             continue
         made = maker.visit(block)
         if pending:
-            made = [KeepTogether(pending + made[:1]), *made[1:]] if keep_headings else pending + made
+            if not keep_headings:
+                made = pending + made
+            elif isinstance(made[0], Stack):  # a short list: the heading stays with two of its items
+                made = [Stack(pending + made[0].flowables, head=len(pending)), *made[1:]]
+            else:
+                made = [KeepTogether(pending + made[:1]), *made[1:]]
             pending = []
         out.extend(made)
     out.extend(pending)

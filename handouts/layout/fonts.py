@@ -95,6 +95,13 @@ class FontStack:
     engine: str  # "paragraph" or "shaped"
     spacing: float = 1.3  # line height / type size
     scale: float = 1.0  # type size / nominal size: how much larger the script is set than Latin
+    card_spacing: float | None = None  # line height on the wallet card, where room is fixed
+
+    @property
+    def compact_spacing(self) -> float:
+        """The line height where room is fixed (the wallet card): as given, else a quarter
+        of a line less than on pages, never under 1.2."""
+        return self.card_spacing or max(1.2, self.spacing - 0.25)
 
     @property
     def primary(self) -> Family:
@@ -143,6 +150,7 @@ def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str], 
             value.get("engine", "paragraph"),
             float(value.get("spacing", 1.3)),
             float(value.get("scale", 1.0)),
+            float(value["card_spacing"]) if "card_spacing" in value else None,
         )
         for script, value in data["stacks"].items()
     }
@@ -173,7 +181,7 @@ def combined(first: FontStack, second: FontStack) -> FontStack:
         return first
     families = first.families + tuple(f for f in second.families if f not in first.families)
     engine = "shaped" if "shaped" in (first.engine, second.engine) else first.engine
-    return FontStack(first.script, families, engine, first.spacing, first.scale)
+    return FontStack(first.script, families, engine, first.spacing, first.scale, first.card_spacing)
 
 
 @lru_cache(maxsize=None)

@@ -127,6 +127,8 @@ def _story(document: Document, styles: TextStyles, sizes: Sizes, frame: tuple[fl
         story.extend(closing_parts.pop(0))
     tail = sum(closing_parts, [])
     if tail:
+        if _height(tail, frame) <= frame[1]:
+            tail = [Stack(tail, head=len(tail))]  # the small print is read as one: never split across pages
         story.append(KeepTogether(_take_last(story, tail, frame) + tail))
     return story
 
@@ -168,6 +170,14 @@ def _take_last(story: list[Flowable], tail: list[Flowable], frame: tuple[float, 
         return taken
     pieces = [piece for flowable in taken for piece in (flowable.flowables if isinstance(flowable, Stack)
                                                          else [flowable])]
+    if len(pieces) == 1 and _height(pieces + tail, frame) > frame[1]:
+        # One block (a box) too tall to close a page beside the small print: split it so
+        # its last part does, and let the rest flow before.
+        room = frame[1] - _height(tail, frame) - pieces[0].getSpaceAfter()
+        whole = pieces[0].wrap(frame[0], frame[1])[1]
+        parts = pieces[0].split(frame[0], max(whole - room + 1, 1)) if room > 0 else []
+        if len(parts) == 2:
+            pieces = parts
     kept: list[Flowable] = []
     while pieces and (not kept or _height([pieces[-1], *kept, *tail], frame) <= frame[1]):
         kept.insert(0, pieces.pop())
@@ -186,7 +196,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
     apply_patches()
     stack, paper, info = request.stack, request.paper, request.info
     rules = policy()
-    grid = rules.grid(paper, large_print=request.large_print)
+    grid = rules.grid(paper, large_print=request.large_print, overrides=dict(request.layout))
     sizes = rules.sizes(stack, large_print=request.large_print, overrides=dict(request.layout))
     page_width, page_height = PAPERS[paper]
     margin = grid.side

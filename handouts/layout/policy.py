@@ -2,7 +2,7 @@
 
 The same rules apply to every language; a script changes only what its typeface
 needs (``FontStack.scale`` and ``FontStack.spacing``). A handout of the manifest may
-override the body sizes (``layout:``), never the grid.
+override the body sizes and its text column (``layout:``), the same in every language.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from handouts.layout.fonts import FontStack
 
 POLICY = Path(__file__).with_name("policy.yaml")
 
-# Overrides a handout may give in the manifest (``layout:``), with their allowed range.
-OVERRIDES = {"body": (12.0, 16.0), "large_print_body": (18.0, 28.0)}
+# Overrides a handout may give in the manifest (``layout:``), with their allowed range:
+# body sizes in points; ``column``, the text column of the standard edition in mm (a
+# checklist's steps start after a tick box and a pictogram: a wider column gives their
+# text the same measure as a paragraph's). The same in every language.
+OVERRIDES = {"body": (12.0, 16.0), "large_print_body": (18.0, 28.0), "column": (120.0, 170.0)}
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,13 @@ class Policy:
     marks: Marks
     large_print_grids: dict[str, Grid]
 
-    def grid(self, paper: str, *, large_print: bool = False) -> Grid:
-        return (self.large_print_grids if large_print else self.grids)[paper]
+    def grid(self, paper: str, *, large_print: bool = False, overrides: dict[str, float] | None = None) -> Grid:
+        grid = (self.large_print_grids if large_print else self.grids)[paper]
+        if overrides and "column" in overrides and not large_print:
+            from handouts.layout.paper import PAPERS
+
+            grid = replace(grid, side=(PAPERS[paper][0] - float(overrides["column"]) * mm) / 2)
+        return grid
 
     def sizes(self, stack: FontStack, *, large_print: bool = False,
               overrides: dict[str, float] | None = None) -> Sizes:

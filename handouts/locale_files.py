@@ -33,7 +33,6 @@ from handouts.state import (
     KeyState,
     is_reviewed,
     is_stale,
-    keep_source_texts,
     load_state,
     mark_current,
     mark_reviewed,
@@ -74,7 +73,6 @@ def apply(changes: Sequence[CatalogChange]) -> None:
 
 
 def state_bytes(state: dict[str, KeyState], source: Catalog) -> bytes:
-    keep_source_texts(state, {k: m.text for k, m in source.messages.items()})
     return render_state(state, list(source.messages))
 
 

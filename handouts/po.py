@@ -167,6 +167,7 @@ def render_po(source: Catalog, catalog: Catalog | None = None, state: dict[str, 
                   ("Plural-Forms", f"nplurals={plural.num_plurals}; plural={plural.plural_expr};")]
         slots = plural_categories(tag, plural.num_plurals, plural.plural_expr, Location(catalog.path))
     fields += [("X-Generator", f"handouts {__version__}"), (CATALOG_HEADER, source.name)]
+    previous_ids: dict[str, str] = {}
     for key, english in source.messages.items():
         message = catalog.messages.get(key) if catalog is not None else None
         flags = set()
@@ -191,12 +192,19 @@ def render_po(source: Catalog, catalog: Catalog | None = None, state: dict[str, 
         auto = [*comments.get(key, [])]
         if printed_on and key in printed_on:
             auto.append("Printed on: " + "; ".join(printed_on[key]))
+        if previous:
+            previous_ids[key] = previous[0]
         po.add(_english_ids(english), string, context=key, auto_comments=auto, flags=flags,
-               locations=[(source.path.name, english.where.line)], previous_id=previous)
+               locations=[(source.path.name, english.where.line)])
     buffer = io.BytesIO()
-    write_po(buffer, po, width=0, omit_header=True, sort_output=False, include_previous=True)
-    return (_header(fields, header_comments, fuzzy=catalog is None) + buffer.getvalue().decode("utf-8")
-            .lstrip("\n")).encode("utf-8")
+    write_po(buffer, po, width=0, omit_header=True, sort_output=False)
+    body = buffer.getvalue().decode("utf-8").lstrip("\n")
+    for key, old in previous_ids.items():
+        # Babel wraps "#| msgid" as a comment, cutting its string in two; gettext reads
+        # it as a string: one line, written here.
+        context = f"msgctxt {_po_string(key)}\n"
+        body = body.replace(context, f"#| msgid {_po_string(old)}\n{context}", 1)
+    return (_header(fields, header_comments, fuzzy=catalog is None) + body).encode("utf-8")
 
 
 def _without_creation_date(data: bytes) -> bytes:
@@ -343,8 +351,9 @@ def plan_import(po: PoFile, tag: str, catalog: Catalog, catalog_text: str, sourc
                 "translated_on": dt.date.today()}
     new_text = checked_edit(catalog_text, catalog.path, source, values, meta) if values or meta else None
     state = load_state(state_path)
-    for key in current:
-        mark_current(state, key, source.messages[key].text)
+    for key in current:  # recorded when the translation is made or changes, not re-recorded
+        if key in values or is_stale(state.get(key), source.messages[key].text):
+            mark_current(state, key, source.messages[key].text)
     change = CatalogChange(catalog.path, state_path, catalog_text=new_text, state=state_bytes(state, source))
     return ImportResult(po.path, change, len(values), len(current), skipped)
 

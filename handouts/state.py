@@ -19,11 +19,11 @@ import yaml
 from handouts.errors import CatalogError, Location
 from handouts.yamlnodes import compose_file, construct, mapping_items
 
+# Unchanged since the first version: a state file is rewritten only when its entries change.
 HEADER = (
     "# Translation state, kept by handouts (import-po, mark-current, review, new-locale).\n"
-    "# Per key: the fingerprint of the English text the translation was made from (and that\n"
-    "# text, shown to translators when the English changes), and who reviewed which version\n"
-    "# of the translation, when. Do not edit by hand.\n"
+    "# Per key: the fingerprint of the English text the translation was made from, and\n"
+    "# who reviewed which version of the translation, when. Do not edit by hand.\n"
 )
 STATE_LIMIT = 4 << 20  # bytes: a state file keeps an English text per key
 FIELDS = ("source", "source_text", "reviewed", "reviewed_by", "reviewed_on")
@@ -133,7 +133,7 @@ def _flow(value: str) -> str:
 
 def keep_source_texts(state: dict[str, KeyState], english: dict[str, str]) -> None:
     """Record the English text of every key whose translation is current with it (older
-    state files kept only fingerprints)."""
+    state files kept only fingerprints; ``scripts/upgrade-locales.py --keep-english``)."""
     for key, key_state in state.items():
         text = english.get(key)
         if text is not None and key_state.source_text is None and key_state.source == fingerprint(text):
@@ -141,7 +141,7 @@ def keep_source_texts(state: dict[str, KeyState], english: dict[str, str]) -> No
 
 
 def mark_current(state: dict[str, KeyState], key: str, english: str) -> None:
-    """Record that the translation of ``key`` matches the English text now."""
+    """Record that the translation of ``key`` matches the English text now (and that text)."""
     state[key] = replace(state.get(key, KeyState()), source=fingerprint(english),
                          source_text=unicodedata.normalize("NFC", english).strip())
 

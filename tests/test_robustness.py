@@ -34,10 +34,50 @@ from babel.messages.pofile import read_po, write_po
 from handouts import cli
 from handouts.catalog import read_catalog
 from handouts.state import load_state
-from tests.conftest import catalog_file, replace_on_line, run_tool
+from tests.conftest import catalog_file, run_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+
+
+def _content() -> dict[str, str]:
+    """Keys the tests break on purpose, chosen from the repository's content (so that the
+    tests follow the content as it changes): two plain texts the checklist prints, the
+    checklist's title, a plain text of the shared catalog."""
+    from handouts.compose import Composer, placeholders
+    from handouts.settings import Settings
+    from handouts.texts import CatalogStore
+    from tests.conftest import PROJECT
+
+    store = CatalogStore(PROJECT, placeholders(PROJECT))
+    condition = PROJECT.manifest.conditions["higm"]
+    source = store.source_texts(condition)
+    composed = Composer(PROJECT, Settings(), "higm").compose(PROJECT.handout("higm", "checklist"), source, source)
+    title = next(span.key for span in composed.document.title if span.key)
+    catalog = store.source(condition.catalog)
+    plain = [k for k, m in catalog.messages.items()
+             if k in composed.keys and k != title and not m.placeholders and not m.plural and 8 < len(m.text) < 120
+             and '"' not in m.text and "\\" not in m.text]
+    shared = store.source(PROJECT.manifest.shared_catalog)
+    shared_key = next(k for k, m in shared.messages.items() if not m.placeholders and not m.plural)
+    return {"key": plain[0], "other": plain[1], "title": title, "shared": shared_key,
+            "english": catalog.messages[plain[0]].text, "other_english": catalog.messages[plain[1]].text}
+
+
+CONTENT = _content()
+KEY, OTHER, TITLE, SHARED_KEY = CONTENT["key"], CONTENT["other"], CONTENT["title"], CONTENT["shared"]
+ENGLISH, OTHER_ENGLISH = CONTENT["english"], CONTENT["other_english"]
+
+
+def changed(text: str, words: str = "again") -> str:
+    """An English text edited a little (msgmerge still matches it to the old one)."""
+    return f"{text[:-1]}, {words}." if text.endswith(".") else f"{text} {words}"
+
+
+def set_english(root: Path, key: str, text: str) -> None:
+    set_value(catalog_file(root, "en"), key, json.dumps(text, ensure_ascii=False))
+
+
 
 
 # --------------------------------------------------------------------------- helpers
@@ -133,21 +173,39 @@ def set_translation(path: Path, key: str, text: str) -> None:
     save_po(po, path)
 
 
-def set_value(path: Path, key: str, raw: str) -> int:
-    """Replace the value of ``key`` (dotted; ``meta.field`` for the meta block) with ``raw``
-    YAML on its line; returns the line."""
+def _value_span(lines: list[str], key: str) -> tuple[int, int]:
+    """(first, end) line indexes of ``key``'s value: its line and any continuation lines."""
     parts = key.split(".")
     path_in_file = parts if parts[0] == "meta" else ["messages", *parts]
-    lines = path.read_text(encoding="utf-8").split("\n")
     index = 0
     for depth, name in enumerate(path_in_file):
         pattern = re.compile(rf"^{' ' * (2 * depth)}{re.escape(name)}:(\s|$)")
         while not pattern.match(lines[index]):
             index += 1
-    line = lines[index]
-    lines[index] = line[: line.index(":") + 1] + " " + raw
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    end = index + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    while end - 1 > index and not lines[end - 1].strip():  # trailing blank lines are not the value's
+        end -= 1
+    return index, end
+
+
+def value_lines(path: Path, key: str) -> list[str]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first, end = _value_span(lines, key)
+    return lines[first:end]
+
+
+def set_value(path: Path, key: str, raw: str) -> int:
+    """Replace the value of ``key`` (dotted; ``meta.field`` for the meta block) with ``raw``
+    YAML (its continuation lines too); returns the key's line."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first, end = _value_span(lines, key)
+    line = lines[first]
+    lines[first:end] = [line[: line.index(":") + 1] + " " + raw]
     path.write_text("\n".join(lines), encoding="utf-8")
-    return index + 1
+    return first + 1
 
 
 def line_of(path: Path, fragment: str) -> int:
@@ -195,16 +253,16 @@ def test_01_every_command_works_after_a_review(project_copy, tmp_path):
     reviewed = handouts(project_copy, "review", "--locale", "es", "--by", "Dr. Ana Ruiz", "--date", "2026-11-20")
     assert reviewed.returncode == 0, reviewed.stderr
     po = export(project_copy)
-    set_translation(po, "signs.breathing", "Dificultad para respirar")
+    set_translation(po, KEY, "Dificultad para respirar")
     imported = handouts(project_copy, "import-po", str(po))
     assert imported.returncode == 0, imported.stderr
-    assert read_catalog(catalog_file(project_copy, "es")).get("signs.breathing").text == "Dificultad para respirar"
+    assert read_catalog(catalog_file(project_copy, "es")).get(KEY).text == "Dificultad para respirar"
     for args in (("mark-current", "--locale", "es"), ("review", "--locale", "es", "--by", "Dr. Ana Ruiz")):
         result = handouts(project_copy, *args)
         assert result.returncode == 0, result.stderr
     state = load_state(project_copy / "locales" / "es" / "state" / "higm.yaml")
-    assert state["signs.breathing"].reviewed_on == date.today()
-    assert state["signs.fever"].reviewed_by == "Dr. Ana Ruiz"
+    assert state[KEY].reviewed_on == date.today()
+    assert state[OTHER].reviewed_by == "Dr. Ana Ruiz"
 
 
 def test_01_a_state_file_with_quoted_dates_is_read_and_rewritten(project_copy):
@@ -215,7 +273,7 @@ def test_01_a_state_file_with_quoted_dates_is_read_and_rewritten(project_copy):
     result = handouts(project_copy, "mark-current", "--locale", "es", "--catalog", "higm")
     assert result.returncode == 0, result.stderr
     assert "'2026-11-20'" not in state.read_text(encoding="utf-8")
-    assert load_state(state)["signs.fever"].reviewed_on == date(2026, 11, 20)
+    assert load_state(state)[OTHER].reviewed_on == date(2026, 11, 20)
 
 
 # --------------------------------------------------------------------------- 2
@@ -224,10 +282,10 @@ def test_01_a_state_file_with_quoted_dates_is_read_and_rewritten(project_copy):
 @pytest.mark.parametrize("text", ["Prevenga {a b} infecciones", "x} {y", "Use ropa {limpia"])
 def test_02_import_refuses_what_the_catalog_loader_would_refuse(project_copy, text):
     po = export(project_copy)
-    set_translation(po, "checklist.home_clothes", text)
+    set_translation(po, KEY, text)
     before = snapshot(project_copy / "locales")
     result = handouts(project_copy, "import-po", str(po))
-    error_line(result, 1, po.name, "checklist.home_clothes")
+    error_line(result, 1, po.name, KEY)
     assert snapshot(project_copy / "locales") == before
     build = handouts(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4",
                      "--no-large-print", "-q")
@@ -255,24 +313,23 @@ msgstr ""
 "Content-Transfer-Encoding: 8bit\\n"
 "X-Handouts-Catalog: higm\\n"
 
-msgctxt "signs.breathing"
-msgid "Trouble breathing"
+msgctxt "{key}"
+msgid "{english}"
 msgstr "Le cuesta respirar, señal de alarma"
 """
 
 
 def test_03_a_real_latin1_po_file_is_imported_correctly(project_copy, tmp_path):
     po = tmp_path / "es.po"
-    po.write_bytes(LATIN1_PO.format(charset="ISO-8859-1").encode("latin-1"))
+    po.write_bytes(LATIN1_PO.format(charset="ISO-8859-1", key=KEY, english=ENGLISH).encode("latin-1"))
     result = handouts(project_copy, "import-po", str(po))
     assert result.returncode == 0, result.stderr
-    assert read_catalog(catalog_file(project_copy, "es")).get("signs.breathing").text == \
-        "Le cuesta respirar, señal de alarma"
+    assert read_catalog(catalog_file(project_copy, "es")).get(KEY).text == "Le cuesta respirar, señal de alarma"
 
 
 def test_03_an_unknown_charset_is_refused(project_copy, tmp_path):
     po = tmp_path / "es.po"
-    po.write_bytes(LATIN1_PO.format(charset="KLINGON-8").encode("utf-8"))
+    po.write_bytes(LATIN1_PO.format(charset="KLINGON-8", key=KEY, english=ENGLISH).encode("utf-8"))
     before = snapshot(project_copy / "locales")
     error_line(handouts(project_copy, "import-po", str(po)), 1, "KLINGON-8")
     assert snapshot(project_copy / "locales") == before
@@ -306,13 +363,13 @@ def test_04_a_file_that_is_not_a_translation_of_the_catalog_is_refused(project_c
 def test_04_a_language_with_a_region_finds_its_language_folder(project_copy, tmp_path):
     assert handouts(project_copy, "new-locale", "de").returncode == 0
     po = export(project_copy, "de", "shared")
-    set_translation(po, "common.disclaimer", "Allgemeine Informationen.")
+    set_translation(po, SHARED_KEY, "Allgemeine Informationen.")
     po.write_bytes(po.read_bytes().replace(b'"Language: de\\n"', b'"Language: de_DE\\n"'))
     assert b"Language: de_DE" in po.read_bytes()
     result = handouts(project_copy, "import-po", str(po))
     assert result.returncode == 0, result.stderr
     assert read_catalog(catalog_file(project_copy, "de", "shared"), allow_empty=True).get(
-        "common.disclaimer").text == "Allgemeine Informationen."
+        SHARED_KEY).text == "Allgemeine Informationen."
     # pt_PT is not pt-BR: no folder matches, nothing is written
     po.write_bytes(po.read_bytes().replace(b'"Language: de_DE\\n"', b'"Language: pt_PT\\n"'))
     before = snapshot(project_copy / "locales")
@@ -356,10 +413,10 @@ def test_05_plural_entries_keep_every_form(project_copy):
 def test_05_a_msgctxt_that_appears_twice_is_refused(project_copy):
     po = export(project_copy)
     text = po.read_text(encoding="utf-8")
-    entry = re.search(r'msgctxt "signs\.breathing"\nmsgid "Trouble breathing"\nmsgstr "[^"]*"\n', text).group(0)
+    entry = re.search(rf'msgctxt "{re.escape(KEY)}"\nmsgid "[^"\n]*"\nmsgstr "[^"\n]*"\n', text).group(0)
     po.write_text(text + "\n" + entry.replace('msgstr "', 'msgstr "Otra traducción '), encoding="utf-8")
     before = snapshot(project_copy / "locales")
-    error_line(handouts(project_copy, "import-po", str(po)), 1, "signs.breathing", "twice")
+    error_line(handouts(project_copy, "import-po", str(po)), 1, KEY, "twice")
     assert snapshot(project_copy / "locales") == before
 
 
@@ -399,17 +456,17 @@ def test_07_a_new_locale_blocks_no_other_language(project_copy):
 
 def changed_po(project: Path) -> Path:
     po = export(project)
-    set_translation(po, "signs.breathing", "Dificultad para respirar")
+    set_translation(po, KEY, "Dificultad para respirar")
     return po
 
 
 def stale_po(project: Path) -> Path:
     """A PO file whose import changes both the catalog and its state: the English of one
     text changed, and the translator updated its translation."""
-    replace_on_line(catalog_file(project, "en"), "breathing:", '"Trouble breathing"', '"Trouble with breathing"')
+    set_english(project, KEY, changed(ENGLISH))
     po = export(project)
     catalog = load_po(po)
-    entry = catalog.get("Trouble with breathing", context="signs.breathing")
+    entry = catalog.get(changed(ENGLISH), context=KEY)
     assert entry.fuzzy
     entry.flags.discard("fuzzy")
     entry.string = "Dificultad para respirar"
@@ -478,8 +535,9 @@ def test_08_a_build_that_fails_on_a_full_disk_leaves_output_as_it_was(project_co
 def test_08_a_failing_site_template_writes_no_pdf(project_copy):
     output = project_copy / "output"
     index = project_copy / "templates" / "site" / "index.html.j2"
-    index.write_text(index.read_text(encoding="utf-8").replace("</main>", "{{ no_such_variable }}</main>"),
-                     encoding="utf-8")
+    text = index.read_text(encoding="utf-8")
+    at = text.rfind("{% endblock %}") if "{% endblock %}" in text else len(text)
+    index.write_text(text[:at] + "{{ no_such_variable }}" + text[at:], encoding="utf-8")
     result = handouts(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4",
                       "--no-large-print", "-q")
     error_line(result, 1, "index.html.j2")
@@ -574,26 +632,25 @@ def test_10_a_yaml_alias_bomb_in_the_settings_is_refused_at_once(project_copy):
 
 def test_10_a_yaml_alias_in_a_catalog_is_refused(project_copy):
     es = catalog_file(project_copy, "es")
-    line = set_value(es, "signs.breathing", "&x \"Le cuesta respirar\"")
-    set_value(es, "signs.chest_pain", "*x")
+    line = set_value(es, KEY, "&x \"Le cuesta respirar\"")
+    set_value(es, OTHER, "*x")
     error_line(handouts(project_copy, "build", "--locale", "es"), 1, f"locales/es/higm.yaml:{line}", "anchor")
 
 
 def test_10_a_text_longer_than_the_limit_is_refused_with_its_line(project_copy):
     es = catalog_file(project_copy, "es")
-    line = set_value(es, "checklist.home_clothes", '"' + "palabra " * 300 + '"')
-    error_line(handouts(project_copy, "build", "--locale", "es"), 1,
-               f"locales/es/higm.yaml:{line}", "checklist.home_clothes", "2,000")
-    set_value(es, "checklist.home_clothes", '"' + "a" * 1999 + '"')
-    assert read_catalog(es).get("checklist.home_clothes").text == "a" * 1999  # at the limit: read
+    line = set_value(es, KEY, '"' + "palabra " * 300 + '"')
+    error_line(handouts(project_copy, "build", "--locale", "es"), 1, f"locales/es/higm.yaml:{line}", KEY, "2,000")
+    set_value(es, KEY, '"' + "a" * 2000 + '"')
+    assert read_catalog(es).get(KEY).text == "a" * 2000  # at the limit: read
 
 
 def test_10_a_huge_text_in_a_po_file_is_refused(project_copy):
     po = export(project_copy)
-    set_translation(po, "signs.breathing", "respirar " * 12_000)
+    set_translation(po, KEY, "respirar " * 12_000)
     before = snapshot(project_copy / "locales")
     started = time.monotonic()
-    error_line(handouts(project_copy, "import-po", str(po)), 1, po.name, "signs.breathing", "2,000")
+    error_line(handouts(project_copy, "import-po", str(po)), 1, po.name, KEY, "2,000")
     assert time.monotonic() - started < 30
     assert snapshot(project_copy / "locales") == before
 
@@ -696,12 +753,12 @@ def port_in_use():
 
 
 SCENARIOS = {
-    "python-tag": (lambda r, t: _set(catalog_file(r, "es"), "signs.breathing", "!!python/name:os.system ''"), BUILD),
-    "int-tag": (lambda r, t: _set(catalog_file(r, "es"), "signs.breathing", '!!int "abc"'), BUILD),
+    "python-tag": (lambda r, t: _set(catalog_file(r, "es"), KEY, "!!python/name:os.system ''"), BUILD),
+    "int-tag": (lambda r, t: _set(catalog_file(r, "es"), KEY, '!!int "abc"'), BUILD),
     "timestamp-tag": (lambda r, t: _settings(r, 'clinic:\n  name: !!timestamp "x"\n'), BUILD),
     "impossible-date-meta": (lambda r, t: _set(catalog_file(r, "es"), "meta.translated_on", "2026-13-45"), BUILD),
-    "impossible-date-text": (lambda r, t: _set(catalog_file(r, "es"), "signs.breathing", "2026-13-45"), BUILD),
-    "surrogate-catalog": (lambda r, t: _set(catalog_file(r, "es"), "signs.breathing", '"\\ud800 respirar"'), BUILD),
+    "impossible-date-text": (lambda r, t: _set(catalog_file(r, "es"), KEY, "2026-13-45"), BUILD),
+    "surrogate-catalog": (lambda r, t: _set(catalog_file(r, "es"), KEY, '"\\ud800 respirar"'), BUILD),
     "surrogate-settings": (lambda r, t: _settings(r, 'clinic:\n  name: "\\udfff"\n'), BUILD),
     "settings-folder": (lambda r, t: (r / "folder").mkdir(), (*BUILD, "--settings", "folder")),
     "settings-dev-zero": (lambda r, t: None, (*BUILD, "--settings", "/dev/zero")),
@@ -789,15 +846,15 @@ def test_12_a_command_line_that_is_not_text_is_refused(project_copy):
                                            ("\\x85", "U+0085")])
 def test_13_a_control_character_names_the_locale_file_line_and_key(project_copy, escape, shown):
     es = catalog_file(project_copy, "es")
-    line = set_value(es, "checklist.home_clothes", f'"Use ropa{escape} limpia y seca."')
-    error_line(handouts(project_copy, *BUILD), 1, f"locales/es/higm.yaml:{line}", "checklist.home_clothes", shown)
+    line = set_value(es, KEY, f'"Use ropa{escape} limpia y seca."')
+    error_line(handouts(project_copy, *BUILD), 1, f"locales/es/higm.yaml:{line}", KEY, shown)
 
 
 def test_13_an_overlong_word_names_its_key_not_reportlab(project_copy):
     es = catalog_file(project_copy, "es")
-    line = set_value(es, "checklist.title", '"' + "a" * 1900 + '"')
+    line = set_value(es, TITLE, '"' + "a" * 1900 + '"')
     result = handouts(project_copy, *BUILD)
-    text = error_line(result, 1, f"locales/es/higm.yaml:{line}", "checklist.title")
+    text = error_line(result, 1, f"locales/es/higm.yaml:{line}", TITLE)
     assert text.startswith("handouts: error: locales/es/higm.yaml:") and "raised by" not in text and "0x" not in text
 
 
@@ -892,7 +949,7 @@ def test_17_export_all_writes_every_language_and_a_template(project_copy):
     assert again.returncode == 0
     template = handouts(project_copy, "export-po", "--template", "--catalog", "higm", "--output", "higm.pot")
     assert template.returncode == 0, template.stderr
-    assert load_po(project_copy / "higm.pot").get("Trouble breathing", context="signs.breathing").string == ""
+    assert load_po(project_copy / "higm.pot").get(ENGLISH, context=KEY).string == ""
 
 
 def test_17_the_header_has_real_dates_and_the_known_translators(project_copy):
@@ -910,20 +967,28 @@ def test_17_the_header_has_real_dates_and_the_known_translators(project_copy):
 
 
 def test_17_a_stale_entry_shows_the_previous_english(project_copy):
-    en = catalog_file(project_copy, "en")
-    replace_on_line(en, "breathing:", '"Trouble breathing"', '"Hard to breathe"')
+    # marking a translation current records the English text it matches
+    assert handouts(project_copy, "mark-current", "--locale", "es", "--keys", KEY).returncode == 0
+    set_english(project_copy, KEY, changed(ENGLISH))
+    set_english(project_copy, OTHER, changed(OTHER_ENGLISH))
     po = export(project_copy)
-    entry = load_po(po).get("Hard to breathe", context="signs.breathing")
-    assert entry.fuzzy and previous_msgid(po, "signs.breathing") == "Trouble breathing"
-    assert '#| msgid "Trouble breathing"' in po.read_text(encoding="utf-8")
+    assert load_po(po).get(changed(ENGLISH), context=KEY).fuzzy
+    assert previous_msgid(po, KEY) == ENGLISH
+    assert f'#| msgid {json.dumps(ENGLISH, ensure_ascii=False)}' in po.read_text(encoding="utf-8")
     assert run_tool("msgfmt", "-c", "-o", os.devnull, str(po)).returncode == 0
-    # a state file from before (no English text kept): no #| line, and no error
-    state = project_copy / "locales" / "es" / "state" / "higm.yaml"
-    state.write_text(re.sub(r", source_text: (\"[^\"]*\"|'[^']*'|[^,}]*)", "", state.read_text(encoding="utf-8")),
-                     encoding="utf-8")
+    parsed = run_tool("msgcat", "-o", os.devnull, str(po))  # gettext reads #| lines as strings
+    assert parsed.returncode == 0 and not parsed.stderr, parsed.stderr
+    # a translation recorded before the English text was kept (older state files): no #| line, no error
+    assert load_po(po).get(changed(OTHER_ENGLISH), context=OTHER).fuzzy
+    assert previous_msgid(po, OTHER) is None
+    # the translator updates it: the import records the new English, so the next change shows it
+    catalog = load_po(po)
+    catalog.get(changed(OTHER_ENGLISH), context=OTHER).flags.discard("fuzzy")
+    save_po(catalog, po)
+    assert handouts(project_copy, "import-po", str(po)).returncode == 0
+    set_english(project_copy, OTHER, changed(OTHER_ENGLISH, "once more"))
     po = export(project_copy)
-    entry = load_po(po).get("Hard to breathe", context="signs.breathing")
-    assert entry.fuzzy and previous_msgid(po, "signs.breathing") is None
+    assert previous_msgid(po, OTHER) == changed(OTHER_ENGLISH)
 
 
 def diff(before: str, after: str) -> list[str]:
@@ -934,25 +999,29 @@ def diff(before: str, after: str) -> list[str]:
 def test_17_an_import_changes_only_the_lines_it_must(project_copy):
     es = catalog_file(project_copy, "es")
     # a long folded text, as an editor might wrap it, must survive an unrelated import
-    set_value(es, "overview.what_group", ">-\n      Es un grupo de enfermedades raras del sistema inmunitario\n"
-                                         "      que se heredan.")
+    indent = " " * (2 * len(OTHER.split(".")) + 2)
+    set_value(es, OTHER, f">-\n{indent}Es un grupo de enfermedades raras del sistema inmunitario\n{indent}que se heredan.")
     assert handouts(project_copy, "mark-current", "--locale", "es", "--catalog", "higm").returncode == 0
     before = es.read_text(encoding="utf-8")
+    old_lines = value_lines(es, KEY)
+    name = KEY.split(".")[-1]
     po = changed_po(project_copy)
     result = handouts(project_copy, "import-po", str(po))
     assert result.returncode == 0, result.stderr
     changes = diff(before, es.read_text(encoding="utf-8"))
-    assert changes == [f'-{line}' for line in before.splitlines() if "    breathing:" in line] + \
-        ['+    breathing: "Dificultad para respirar"'], changes
+    key_indent = old_lines[0][: len(old_lines[0]) - len(old_lines[0].lstrip())]
+    assert changes == [f"-{line}" for line in old_lines] + [f'+{key_indent}{name}: "Dificultad para respirar"'], \
+        changes
     # changing the folded text replaces its lines only
     before = es.read_text(encoding="utf-8")
-    set_translation(po, "overview.what_group", "Un grupo de enfermedades raras.")
+    set_translation(po, OTHER, "Un grupo de enfermedades raras.")
     assert handouts(project_copy, "import-po", str(po)).returncode == 0
     changes = diff(before, es.read_text(encoding="utf-8"))
-    assert changes == ["-    what_group: >-",
-                       "-      Es un grupo de enfermedades raras del sistema inmunitario",
-                       "-      que se heredan.",
-                       '+    what_group: "Un grupo de enfermedades raras."'], changes
+    other = OTHER.split(".")[-1]
+    assert changes == [f"-{key_indent}{other}: >-",
+                       f"-{indent}Es un grupo de enfermedades raras del sistema inmunitario",
+                       f"-{indent}que se heredan.",
+                       f'+{key_indent}{other}: "Un grupo de enfermedades raras."'], changes
 
 
 def test_17_poedit_rewrapping_changes_nothing(project_copy, tmp_path):
@@ -974,24 +1043,24 @@ def test_17_a_translator_round_trip_through_msgmerge(project_copy, tmp_path):
     assert handouts(project_copy, "export-po", "--all").returncode == 0
     po = project_copy / "po" / "higm" / "es.po"
     en = catalog_file(project_copy, "en")
-    replace_on_line(en, "breathing:", '"Trouble breathing"', '"Trouble with breathing"')
-    replace_on_line(en, "home_clothes:", '"Wear clean, dry clothes."', '"Wear clean and dry clothes."')
+    set_english(project_copy, KEY, changed(ENGLISH))
+    set_english(project_copy, OTHER, changed(OTHER_ENGLISH))
     assert handouts(project_copy, "export-po", "--template").returncode == 0
     merged = run_tool("msgmerge", "--previous", "--quiet", "-U", str(po), str(project_copy / "po" / "higm" / "higm.pot"))
     assert merged.returncode == 0, merged.stderr
     catalog = load_po(po)
-    breathing = catalog.get("Trouble with breathing", context="signs.breathing")
-    assert breathing.fuzzy and previous_msgid(po, "signs.breathing") == "Trouble breathing"
-    assert catalog.get("Wear clean and dry clothes.", context="checklist.home_clothes").fuzzy
-    breathing.string = "Le cuesta respirar mucho"
-    breathing.flags.discard("fuzzy")
+    entry = catalog.get(changed(ENGLISH), context=KEY)
+    assert entry.fuzzy and previous_msgid(po, KEY) == ENGLISH
+    assert catalog.get(changed(OTHER_ENGLISH), context=OTHER).fuzzy
+    entry.string = "Le cuesta respirar mucho"
+    entry.flags.discard("fuzzy")
     save_po(catalog, po)
     result = handouts(project_copy, "import-po", str(po))
     assert result.returncode == 0, result.stderr
-    assert read_catalog(catalog_file(project_copy, "es")).get("signs.breathing").text == "Le cuesta respirar mucho"
+    assert read_catalog(catalog_file(project_copy, "es")).get(KEY).text == "Le cuesta respirar mucho"
     check = json.loads(handouts(project_copy, "check", "--locale", "es", "--format", "json").stdout)
     stale = {f["key"] for f in check["findings"] if f["check"] == "stale"}
-    assert stale == {"checklist.home_clothes"}
+    assert stale == {OTHER}
 
 
 def test_17_a_language_started_from_the_template(project_copy, tmp_path):
@@ -1001,11 +1070,11 @@ def test_17_a_language_started_from_the_template(project_copy, tmp_path):
     started = run_tool("msginit", "--no-translator", "-l", "de", "-i", str(project_copy / "po" / "shared" / "shared.pot"),
                        "-o", str(po))
     assert started.returncode == 0, started.stderr
-    set_translation(po, "common.disclaimer", "Dieses Blatt gibt allgemeine Auskünfte.")
+    set_translation(po, SHARED_KEY, "Dieses Blatt gibt allgemeine Auskünfte.")
     result = handouts(project_copy, "import-po", str(po))
     assert result.returncode == 0, result.stderr
     catalog = read_catalog(catalog_file(project_copy, "de", "shared"), allow_empty=True)
-    assert catalog.get("common.disclaimer").text == "Dieses Blatt gibt allgemeine Auskünfte."
+    assert catalog.get(SHARED_KEY).text == "Dieses Blatt gibt allgemeine Auskünfte."
     assert catalog.meta.status == "draft"
 
 

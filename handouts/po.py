@@ -31,7 +31,7 @@ from babel.messages.pofile import write_po
 
 from handouts import __version__
 from handouts.catalog import PLACEHOLDER_RE, Catalog, Message, check_meta_text, check_text
-from handouts.errors import CatalogError, HandoutsError, Location
+from handouts.errors import CatalogError, Location
 from handouts.formatting import language_name
 from handouts.locale_files import CatalogChange, checked_edit, state_bytes
 from handouts.pofile import PoFile, plural_categories
@@ -359,4 +359,4 @@ def plan_import(po: PoFile, tag: str, catalog: Catalog, catalog_text: str, sourc
 
 
 __all__ = ["render_po", "plan_import", "ImportResult", "unchanged_apart_from_date", "creation_date",
-           "CATALOG_HEADER", "HandoutsError"]
+           "CATALOG_HEADER"]

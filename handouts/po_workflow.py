@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.catalog import Catalog, parse_catalog, read_catalog_text
-from handouts.errors import CatalogError, Location, UsageError
+from handouts.errors import UsageError
 from handouts.files import Transaction
 from handouts.langtags import canonical, check_tag, match_language, shown
 from handouts.locale_files import apply
@@ -170,4 +170,4 @@ def import_files(project: Project, store, files: Sequence[Path], *, locale: str 
 
 
 __all__ = ["export_all", "Exporter", "write_exports", "import_files", "translation", "po_path", "pot_path",
-           "PO_DIR", "CatalogError", "Location"]
+           "PO_DIR"]

@@ -1042,7 +1042,6 @@ def test_17_poedit_rewrapping_changes_nothing(project_copy, tmp_path):
 def test_17_a_translator_round_trip_through_msgmerge(project_copy, tmp_path):
     assert handouts(project_copy, "export-po", "--all").returncode == 0
     po = project_copy / "po" / "higm" / "es.po"
-    en = catalog_file(project_copy, "en")
     set_english(project_copy, KEY, changed(ENGLISH))
     set_english(project_copy, OTHER, changed(OTHER_ENGLISH))
     assert handouts(project_copy, "export-po", "--template").returncode == 0

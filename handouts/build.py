@@ -1,8 +1,9 @@
 """The build: every requested (condition, locale, handout, paper) rendered, then written.
 
-Everything is rendered in memory first; files are written only when every PDF of the
-build succeeded. A failed build therefore leaves ``output/`` as it was: no half-written
-PDF, no partial set.
+Everything is rendered in memory first; then every file (PDFs, status page, download
+pages) is written into a staging folder inside ``output/`` and only then moved into
+place. A build that fails at any point (a bad text, a broken site template, a full disk)
+therefore leaves ``output/`` exactly as it was: no half-written PDF, no partial set.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 
 from handouts.compose import Composed, Composer, placeholders
 from handouts.document import plain_text
-from handouts.errors import CatalogError, HandoutsError, Location, UsageError
-from handouts.files import write_atomically
+from handouts.errors import CatalogError, HandoutsError, Location, UsageError, WriteError
+from handouts.files import StagingFolder, write_atomically
 from handouts.kinds import KINDS
+from handouts.langtags import shown
 from handouts.project import HandoutSpec, Project
 from handouts.settings import PAPER_SIZES, Settings
 from handouts.texts import CatalogStore, Texts
@@ -103,7 +105,7 @@ def make_plan(
     for tag in explicit_locales:
         if tag not in known_tags:
             where = Location(settings.path) if settings.locales and not locales and settings.path else None
-            raise UsageError(f"unknown locale {tag!r} (available: {', '.join(sorted(known_tags))})", where)
+            raise UsageError(f"unknown locale {shown(tag)} (available: {', '.join(sorted(known_tags))})", where)
     wanted_papers = list(papers or settings.papers)
     for paper in wanted_papers:
         if paper not in PAPER_SIZES:
@@ -112,7 +114,7 @@ def make_plan(
     all_handouts = {h for c in wanted_conditions for h in manifest.conditions[c].handouts}
     for name, _ in requested:
         if name not in all_handouts:
-            raise UsageError(f"unknown handout {name!r} (available: {', '.join(sorted(all_handouts))})")
+            raise UsageError(f"unknown handout {shown(name)} (available: {', '.join(sorted(all_handouts))})")
 
     plan = Plan()
     for condition_name in wanted_conditions:
@@ -241,8 +243,26 @@ class Builder:
                        subject=subject, lang=job.locale)
         request = RenderRequest(stack, job.paper, info, Location(texts.path), pages=spec.pages,
                                 large_print=job.large_print, layout=spec.layout, edition=job.edition)
-        pdf, tagger = KINDS[spec.kind].render()(document, request)
+        try:
+            pdf, tagger = KINDS[spec.kind].render()(document, request)
+        except HandoutsError as error:
+            raise _original(error) from None
         return apply_structure(pdf, tagger, title=info.title)
+
+
+def _original(error: HandoutsError) -> HandoutsError:
+    """The error as the engine raised it: ReportLab re-raises an exception from inside a
+    flowable as a new one of the same class whose message starts "raised by class
+    KeepTogether(...)@0x7f..." (the original is its context)."""
+    found = error
+    seen = set()
+    context = error.__context__
+    while context is not None and id(context) not in seen:
+        seen.add(id(context))
+        if isinstance(context, HandoutsError):
+            found = context
+        context = context.__context__
+    return found
 
 
 def check_gate(spec: HandoutSpec, texts: Texts, composed: Composed, stale: frozenset[str]) -> None:
@@ -284,6 +304,8 @@ def build(
     ``fallback_english``: a missing translation prints in the source language, marked.
     ``allow_draft``: build gated handouts even where their texts are missing or stale."""
     settings = settings or Settings()
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{output} is a file, not a folder: give another --output")
     builder = Builder(project, settings, fallback=fallback_english, allow_draft=allow_draft,
                       care_language=care_language)
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
@@ -302,18 +324,27 @@ def build(
         rendered.append(result)
         if progress:
             progress(index, len(plan.jobs), result)
-    written = []
-    for result in rendered:
-        path = output / result.job.relative_path()
-        write_atomically(path, result.pdf)
-        written.append((path, result))
-    if site and project.manifest.site_templates:
-        from handouts.site import write_site
-        from handouts.status_report import html_page, summaries
+    staging = StagingFolder(output)
+    try:
+        for result in rendered:
+            write_atomically(staging.path / result.job.relative_path(), result.pdf)
+        if site and project.manifest.site_templates:
+            from handouts.site import write_site
+            from handouts.status_report import html_page, summaries
 
-        write_atomically(output / STATUS_PAGE, html_page(summaries(builder.store)).encode("utf-8"))
-        write_site(project, output, builder, plan, rendered)
-    return written
+            write_atomically(staging.path / STATUS_PAGE, html_page(summaries(builder.store)).encode("utf-8"))
+            write_site(project, staging.path, builder, plan, rendered)
+        staging.commit()
+    except WriteError as error:
+        staging.discard()
+        where = error.where
+        if where is not None and where.path.is_relative_to(staging.path):
+            where = Location(output / where.path.relative_to(staging.path), where.line)
+        raise WriteError(error.message, where, error.key) from None
+    except BaseException:
+        staging.discard()
+        raise
+    return [(output / result.job.relative_path(), result) for result in rendered]
 
 
 __all__ = ["build", "Builder", "Job", "Rendered", "make_plan", "EDITIONS", "HandoutsError"]

@@ -20,7 +20,15 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from handouts.errors import CatalogError, Location
-from handouts.yamlnodes import compose_file, construct, mapping_items
+from handouts.files import read_text
+from handouts.yamlnodes import compose_text, construct, mapping_items
+
+# Limits (README, "Limits"): a catalog file is read only up to CATALOG_LIMIT bytes, and
+# each text (each plural form) may have at most TEXT_LIMIT characters: the longest text
+# of the handouts has about 400; a megabyte of text would take minutes to lay out.
+CATALOG_LIMIT = 1 << 20  # 1 MB
+TEXT_LIMIT = 2000  # characters per text
+META_TEXT_LIMIT = 200  # characters per meta field (a name)
 
 DIRECTIONS = ("ltr", "rtl")
 STATUSES = ("source", "new", "draft", "reviewed")
@@ -110,6 +118,33 @@ def _is_plural(node: yaml.Node) -> bool:
     return "other" in keys and keys <= set(PLURAL_CATEGORIES)
 
 
+def forbidden_character(text: str) -> str | None:
+    """The first character that has no place in a printed text: a control character (tab
+    and line break aside), a lone surrogate, a line or paragraph separator, a noncharacter."""
+    for char in text:
+        code = ord(char)
+        if char in "\t\n":
+            continue
+        if (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029)
+                or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE):
+            return char
+    return None
+
+
+def check_text(text: str, where: Location, key: str, *, limit: int = TEXT_LIMIT) -> None:
+    """What every text must be, wherever it comes from (a catalog file, a PO file): at
+    most ``limit`` characters, no control characters, no broken placeholder."""
+    if len(text) > limit:
+        raise CatalogError(f"the text has {len(text):,} characters; at most {limit:,} are allowed", where, key)
+    bad = forbidden_character(text)
+    if bad is not None:
+        what = "lone surrogate" if 0xD800 <= ord(bad) <= 0xDFFF else "control character"
+        raise CatalogError(f"contains the {what} U+{ord(bad):04X}; remove it", where, key)
+    broken = BROKEN_PLACEHOLDER_RE.search(text)
+    if broken:
+        raise CatalogError(f"broken placeholder {broken.group(0)[:40]!r} (write {{name}})", where, key)
+
+
 def _text(value_node: yaml.Node, path: Path, line: int, full: str, allow_empty: bool) -> tuple[str, str]:
     if not isinstance(value_node, yaml.ScalarNode):
         raise CatalogError("value must be text", Location(path, line), full)
@@ -124,9 +159,7 @@ def _text(value_node: yaml.Node, path: Path, line: int, full: str, allow_empty: 
     text = raw.strip()
     if not text and not allow_empty:
         raise CatalogError("value is empty", Location(path, line), full)
-    broken = BROKEN_PLACEHOLDER_RE.search(text)
-    if broken:
-        raise CatalogError(f"broken placeholder {broken.group(0)!r} (write {{name}})", Location(path, line), full)
+    check_text(text, Location(path, line), full)
     return raw, text
 
 
@@ -170,6 +203,7 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
             return None
         if not isinstance(value, str) or not value.strip():
             raise CatalogError("must be text", Location(path, line), f"meta.{name}")
+        check_meta_text(value.strip(), Location(path, line), f"meta.{name}")
         return value.strip()
 
     def date(name: str) -> dt.date | None:
@@ -180,6 +214,11 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:  # quoted, as translation tools write dates ("2026-11-25")
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
         raise CatalogError("must be a date written YYYY-MM-DD", Location(path, line), f"meta.{name}")
 
     unknown = set(fields) - {
@@ -233,6 +272,15 @@ def _meta(node: yaml.Node, path: Path) -> LocaleMeta:
     return meta
 
 
+def check_meta_text(text: str, where: Location, key: str) -> None:
+    """A name or a status in the meta block: one short line of text."""
+    if len(text) > META_TEXT_LIMIT:
+        raise CatalogError(f"has {len(text):,} characters; at most {META_TEXT_LIMIT} are allowed", where, key)
+    bad = forbidden_character(text) or next((c for c in text if c in "\t\n"), None)
+    if bad is not None:
+        raise CatalogError(f"contains the control character U+{ord(bad):04X}; write one line of text", where, key)
+
+
 def _key_list(field: tuple[object, int] | None, path: Path) -> tuple[str, ...]:
     if field is None or field[0] is None:
         return ()
@@ -247,7 +295,17 @@ def read_catalog(path: Path, *, allow_empty: bool = False) -> Catalog:
 
     ``allow_empty`` reads untranslated (empty) values as empty text instead of failing:
     the translators' check reports them all at once."""
-    root = compose_file(path, CatalogError)
+    return parse_catalog(read_catalog_text(path), path, allow_empty=allow_empty)
+
+
+def read_catalog_text(path: Path) -> str:
+    """A catalog file's text (a regular UTF-8 file of at most ``CATALOG_LIMIT`` bytes)."""
+    return read_text(path, CatalogError, CATALOG_LIMIT, "catalog file")
+
+
+def parse_catalog(text: str, path: Path, *, allow_empty: bool = False) -> Catalog:
+    """A catalog from the text of ``path`` (read, or about to be written)."""
+    root = compose_text(text, path, CatalogError, key_root="messages")
     top = dict((key, (value, line)) for key, value, line in mapping_items(root, path, "the file", CatalogError))
     for required in ("meta", "messages"):
         if required not in top:

@@ -83,23 +83,33 @@ def _parser() -> argparse.ArgumentParser:
     conditions(check)
     check.add_argument("--locale", "-l", action="append", metavar="TAG", help="check only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--quiet", "-q", action="store_true", help="no progress lines, no notes")
     settings(check)
 
     status = command("status", "print each language's translation status, per catalog")
     conditions(status)
     status.add_argument("--locale", "-l", action="append", metavar="TAG")
 
-    export = command("export-po", "write PO files for a translation tool",
-                     "examples:\n  handouts export-po --locale es            po/<catalog>/es.po for every catalog\n"
+    export = command("export-po", "write PO files (and templates) for translation tools",
+                     "examples:\n  handouts export-po --all                  po/CATALOG/TAG.po for every language, "
+                     "po/CATALOG/CATALOG.pot\n"
+                     "  handouts export-po --locale es            po/CATALOG/es.po for every catalog\n"
+                     "  handouts export-po --template             po/CATALOG/CATALOG.pot for every catalog\n"
                      "  handouts export-po --locale es --catalog NAME --output es.po")
-    export.add_argument("--locale", "-l", required=True, metavar="TAG")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--locale", "-l", metavar="TAG", help="one language's PO files")
+    what.add_argument("--all", action="store_true", help="every language's PO files and every template")
+    what.add_argument("--template", action="store_true", help="the templates (POT): English, no translations")
     export.add_argument("--catalog", metavar="NAME", help="only this catalog (shared, or a condition's)")
     conditions(export)
-    export.add_argument("--output", "-o", type=Path, help="PO file to write (one catalog only; default: po/CATALOG/TAG.po)")
+    export.add_argument("--output", "-o", type=Path,
+                        help="the file to write (one catalog only), or with --all the folder (default: the "
+                             "project's po/)")
 
-    importer = command("import-po", "write a PO file's translations into its catalog file",
-                       "example:\n  handouts import-po po/CATALOG/es.po")
-    importer.add_argument("file", type=Path, metavar="FILE")
+    importer = command("import-po", "write PO files' translations into their catalog files",
+                       "examples:\n  handouts import-po po/CATALOG/es.po\n  handouts import-po po/*/*.po   "
+                       "every file, all or nothing")
+    importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
     importer.add_argument("--locale", "-l", metavar="TAG", help="the locale (default: the PO file's Language)")
     importer.add_argument("--catalog", metavar="NAME", help="the catalog (default: the PO file's X-Handouts-Catalog)")
 
@@ -229,10 +239,19 @@ def _project(args: argparse.Namespace):
     return Project.load(args.project) if getattr(args, "project", None) else Project.find()
 
 
+def _note(args: argparse.Namespace, line: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(f"handouts: note: {line}", file=sys.stderr)
+
+
 def _settings(args: argparse.Namespace, project):
+    from handouts.errors import Location
     from handouts.settings import find_settings
 
-    return find_settings(project.root, getattr(args, "settings", None), project.manifest)
+    settings = find_settings(project.root, getattr(args, "settings", None), project.manifest)
+    if settings.path is not None:
+        _note(args, f"clinic settings from {Location(settings.path)}")
+    return settings
 
 
 def _progress(quiet: bool):
@@ -279,11 +298,9 @@ def run_list(args: argparse.Namespace) -> int:
     from handouts.formatting import language_name
     from handouts.kinds import KINDS
     from handouts.settings import PAPER_SIZES
-    from handouts.compose import placeholders
-    from handouts.texts import CatalogStore
 
     project = _project(args)
-    store = CatalogStore(project, placeholders(project))
+    store = _store(project)
     for name in args.condition or project.manifest.conditions:
         condition = project.manifest.condition(name)
         title = store.source(condition.catalog).messages.get(condition.title_key)
@@ -311,25 +328,30 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_names(project, args: argparse.Namespace, tag: str) -> list[str]:
+def _catalog_names(project, args: argparse.Namespace, tag: str | None) -> list[str]:
     """The catalogs a translator command acts on: --catalog, the --condition's, or all."""
     from handouts.checks.runner import catalogs_of
+    from handouts.langtags import shown
 
     if getattr(args, "catalog", None):
         if args.catalog not in project.catalog_names():
-            raise UsageError(f"unknown catalog {args.catalog!r} (this project has: {', '.join(project.catalog_names())})")
+            raise UsageError(f"unknown catalog {shown(args.catalog)} (this project has: "
+                             f"{', '.join(project.catalog_names())})")
         return [args.catalog]
     names = catalogs_of(project, getattr(args, "condition", None))
-    return [n for n in names if project.catalog_path(tag, n).is_file()]
+    return names if tag is None else [n for n in names if project.catalog_path(tag, n).is_file()]
 
 
-def _translation(project, store, tag: str, name: str):
+def _locale(project, tag: str) -> str:
+    """A translation's language tag, checked; its folder must exist."""
+    from handouts.langtags import check_tag
+
+    check_tag(tag)
     if tag == project.source_locale:
         raise UsageError("the source language is not translated; give a translation's locale")
-    if tag not in project.locale_tags() or not store.has(tag, name):
-        raise UsageError(f"no catalog {project.catalog_path(tag, name).relative_to(project.root)} "
-                         "(see `handouts list`, or `handouts new-locale`)")
-    return store.read(tag, name, allow_empty=True), store.source(name)
+    if tag not in project.locale_tags():
+        raise UsageError(f"no locale {tag!r} in this project (see `handouts list`, or `handouts new-locale {tag}`)")
+    return tag
 
 
 def _store(project):
@@ -342,20 +364,26 @@ def _store(project):
 def run_check(args: argparse.Namespace) -> int:
     from handouts.checks import SEVERITIES
     from handouts.checks.runner import run_checks
+    from handouts.langtags import shown
     from handouts.status_report import text_table
 
     project = _project(args)
     known = set(project.locale_tags())
     for tag in args.locale or []:
         if tag not in known:
-            raise UsageError(f"unknown locale {tag!r} (available: {', '.join(sorted(known))})")
+            raise UsageError(f"unknown locale {shown(tag)} (available: {', '.join(sorted(known))})")
     for name in args.condition or []:
         project.manifest.condition(name)
     store = _store(project)
-    quiet = args.format == "json" or not sys.stderr.isatty()
+    settings = _settings(args, project)
+
+    def progress(tag: str, index: int, total: int) -> None:
+        if not args.quiet:
+            print(f"checking {tag} ({index}/{total})...", file=sys.stderr, flush=True)
+
     findings, summaries = run_checks(
-        project, _settings(args, project), store, locales=args.locale, conditions=args.condition,
-        progress=None if quiet else (lambda tag: print(f"checking {tag}...", file=sys.stderr)))
+        project, settings, store, locales=args.locale, conditions=args.condition, progress=progress,
+        notice=lambda line: _note(args, line))
     if args.format == "json":
         print(json.dumps({"findings": [f.as_dict() for f in findings],
                           "summary": [vars(s) | {"complete": round(s.complete, 1)} for s in summaries]},
@@ -384,108 +412,118 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_export_po(args: argparse.Namespace) -> int:
-    from handouts.compose import where_printed
-    from handouts.po import export_po
-    from handouts.settings import Settings
+    from handouts.po_workflow import PO_DIR, Exporter, export_all, po_path, pot_path, write_exports
 
     project = _project(args)
     store = _store(project)
-    names = _catalog_names(project, args, args.locale)
-    if args.output and len(names) != 1:
-        raise UsageError("--output writes one PO file: give --catalog NAME (or one --condition)")
-    if not names:
-        raise UsageError(f"no catalog of {args.locale!r} to export (see `handouts list`)")
-    for name in names:
-        catalog, source = _translation(project, store, args.locale, name)
-        out = args.output or Path("po") / name / f"{args.locale}.po"
-        count = export_po(catalog, source, project.state_path(args.locale, name), out,
-                          where_printed(project, Settings(), store, name))
-        print(f"wrote {out} ({count} entries)")
+    folder = project.root / PO_DIR
+    if args.all:
+        exported = export_all(project, store, args.output or folder, _catalog_names(project, args, None))
+    else:
+        tag = _locale(project, args.locale) if args.locale else None
+        names = _catalog_names(project, args, tag)
+        if args.output and len(names) != 1:
+            raise UsageError("--output writes one file: give --catalog NAME (or one --condition)")
+        if not names:
+            raise UsageError(f"no catalog of {tag!r} to export (see `handouts list`)")
+        exporter = Exporter(project, store)
+        files = []
+        for name in names:
+            data, count = exporter.po(tag, name) if tag else exporter.template(name)
+            files.append((args.output or (po_path(folder, name, tag) if tag else pot_path(folder, name)), data, count))
+        exported = write_exports(files)
+    for item in exported:
+        shown = item.path.relative_to(project.root) if item.path.is_relative_to(project.root) else item.path
+        print(f"{'wrote' if item.written else 'unchanged'} {shown} ({item.entries} entries)")
     return 0
 
 
 def run_import_po(args: argparse.Namespace) -> int:
-    from handouts.po import import_po, po_header
+    from handouts.po_workflow import import_files
 
     project = _project(args)
-    store = _store(project)
-    header = po_header(args.file)
-    tag = args.locale or header.language
-    if tag is None:
-        raise UsageError(f"{args.file}: the PO file has no Language header; give --locale")
-    name = args.catalog or header.catalog or (args.file.parent.name if args.file.parent.name in project.catalog_names()
-                                               else None)
-    if name is None and header.contexts:  # a tool dropped our header: the keys tell
-        matches = [n for n in project.catalog_names() if header.contexts <= set(store.source(n).messages)]
-        name = matches[0] if len(matches) == 1 else None
-    if name is None:
-        raise UsageError(f"{args.file}: which catalog is it? give --catalog ({', '.join(project.catalog_names())})")
-    catalog, source = _translation(project, store, tag, name)
-    changed, current = import_po(args.file, catalog, source, project.state_path(tag, name))
-    print(f"{catalog.path.relative_to(project.root)}: {changed} texts changed, {current} marked current "
-          "with the source text")
+    for result in import_files(project, _store(project), args.files, locale=args.locale, catalog=args.catalog):
+        path = result.change.catalog_path.relative_to(project.root)
+        skipped = f"; {len(result.skipped)} incomplete plural entries skipped ({', '.join(result.skipped[:3])})" \
+            if result.skipped else ""
+        print(f"{path}: {result.changed} texts changed, {result.current} marked current with the source text"
+              f"{skipped}")
     return 0
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from handouts.locale_files import review
+    from handouts.locale_files import apply, check_name, review
+    from handouts.po_workflow import translation
 
     project = _project(args)
     store = _store(project)
-    for name in _catalog_names(project, args, args.locale):
-        catalog, source = _translation(project, store, args.locale, name)
+    tag = _locale(project, args.locale)
+    by = check_name(args.by, "--by")
+    planned = []
+    for name in _catalog_names(project, args, tag):
+        catalog, source = translation(project, store, tag, name)
         keys = [k for k in args.keys if k in source.messages] if args.keys else None
         if args.keys and not keys:
             continue
-        count, complete = review(project.state_path(args.locale, name), catalog, source, args.by,
-                                 args.date or date.today(), keys)
-        print(f"{catalog.path.relative_to(project.root)}: {count} texts reviewed by {args.by}"
+        count, complete, change = review(project.state_path(tag, name), catalog, source, by,
+                                         args.date or date.today(), keys)
+        planned.append((catalog, count, complete, change))
+    apply([change for *_, change in planned])
+    for catalog, count, complete, _ in planned:
+        print(f"{catalog.path.relative_to(project.root)}: {count} texts reviewed by {by}"
               + ("; the whole catalog is now reviewed" if complete else ""))
     return 0
 
 
 def run_mark_current(args: argparse.Namespace) -> int:
-    from handouts.locale_files import mark_keys_current
+    from handouts.locale_files import apply, mark_keys_current
+    from handouts.po_workflow import translation
 
     project = _project(args)
     store = _store(project)
-    for name in _catalog_names(project, args, args.locale):
-        catalog, source = _translation(project, store, args.locale, name)
+    tag = _locale(project, args.locale)
+    planned = []
+    for name in _catalog_names(project, args, tag):
+        catalog, source = translation(project, store, tag, name)
         keys = [k for k in args.keys if k in source.messages] if args.keys else None
         if args.keys and not keys:
             continue
-        count = mark_keys_current(project.state_path(args.locale, name), catalog, source, keys)
+        count, change = mark_keys_current(project.state_path(tag, name), catalog, source, keys)
+        planned.append((catalog, count, change))
+    apply([change for *_, change in planned])
+    for catalog, count, _ in planned:
         print(f"{catalog.path.relative_to(project.root)}: {count} texts marked current with the source text")
     return 0
 
 
 def run_new_locale(args: argparse.Namespace) -> int:
     from handouts.checks.runner import catalogs_of
-    from handouts.locale_files import new_locale
+    from handouts.langtags import check_tag
+    from handouts.locale_files import apply, new_locale
 
     project = _project(args)
+    tag = check_tag(args.tag)
+    if tag == project.source_locale:
+        raise UsageError(f"{tag} is the source language of this project")
     store = _store(project)
+    planned = []
     for name in catalogs_of(project, args.condition):
-        path = project.catalog_path(args.tag, name)
-        if path.exists():
+        path = project.catalog_path(tag, name)
+        if path.exists() or path.is_symlink():
             print(f"{path.relative_to(project.root)} exists: left as it is")
             continue
-        new_locale(path, project.state_path(args.tag, name), store.source(name), args.tag)
-        print(f"created {path.relative_to(project.root)}")
-    print(f"translate them in a text editor, or with `handouts export-po --locale {args.tag}`")
+        planned.append(new_locale(path, project.state_path(tag, name), store.source(name), tag))
+    apply(planned)
+    for change in planned:
+        print(f"created {change.catalog_path.relative_to(project.root)}")
+    print(f"translate them in a text editor, or with `handouts export-po --locale {tag}`")
     return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import functools
-    import http.server
+    from handouts.serve import serve
 
-    if not (args.output / "index.html").is_file():
-        raise UsageError(f"{args.output}/index.html does not exist: run `handouts build` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"serving {args.output}/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
-        server.serve_forever()
+    serve(args.output, args.port, lambda line: print(line, flush=True))
     return 0
 
 
@@ -524,15 +562,38 @@ COMMANDS = {
 }
 
 
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Options that become text in files (names, tags, keys) must be valid Unicode text:
+    bytes that are not UTF-8 reach Python as lone surrogates and could not be written."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any("\ud800" <= c <= "\udfff" for c in item):
+                raise UsageError(f"--{name.replace('_', '-')}: not valid UTF-8 text")
+
+
+def _stdout_gone() -> int:
+    """The reader of our output went away (``handouts check | head``): stop quietly, as
+    tools killed by SIGPIPE do (exit status 141)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "card":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        if args.command == "card":
-            return run_card(args, extra)
-        return COMMANDS[args.command](args)
+        _check_text_arguments(args)
+        code = run_card(args, extra) if args.command == "card" else COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_gone()
     except UsageError as exc:
         print(f"handouts: error: {exc}", file=sys.stderr)
         return 2

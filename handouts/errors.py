@@ -20,8 +20,12 @@ class Location:
 
 def _display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop
+        full = path.parent.resolve() / path.name
+    try:
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -70,3 +74,16 @@ class FontError(HandoutsError):
 
 class UsageError(HandoutsError):
     """The command line asks for something that does not exist."""
+
+
+class WriteError(HandoutsError):
+    """A file could not be written (read-only folder, full disk...); nothing was changed."""
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """``repr`` of a value for an error message, cut short: a message never formats a
+    huge value (a YAML alias bomb, a megabyte of text)."""
+    if isinstance(value, (list, dict, tuple, set)):
+        return f"a {type(value).__name__}"
+    text = repr(value) if not isinstance(value, str) else repr(value[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"

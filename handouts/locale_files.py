@@ -1,55 +1,112 @@
-"""Writing locale files for translators: new files, changed values, review sign-off.
+"""Changing translators' files: new catalogs, changed texts, review sign-off, current marks.
 
-Edits go through ruamel.yaml's round-trip mode, so a translator's comments, key order
-and quoting stay as they wrote them; only the changed values change.
+Every change is planned in memory as a ``CatalogChange`` (a catalog file's new text and
+its state file's new bytes), read back by the catalog loader and checked against the
+source before anything is written, then written with ``apply``: all files of a command
+change together or none does (``files.Transaction``). Only the lines of the values that
+change are rewritten (``yamledit``): comments, order and wrapping stay as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from ruamel.yaml import YAML
 
-from handouts.files import write_atomically
-from handouts.catalog import PLURAL_CATEGORIES, Catalog
+from handouts.catalog import (
+    META_TEXT_LIMIT,
+    PLURAL_CATEGORIES,
+    Catalog,
+    check_translation,
+    forbidden_character,
+    parse_catalog,
+    read_catalog_text,
+)
 from handouts.errors import CatalogError, Location, UsageError
+from handouts.files import Transaction, clean_stale
 from handouts.formatting import language_name
-from handouts.state import is_reviewed, is_stale, load_state, mark_current, mark_reviewed, save_state
+from handouts.state import (
+    KeyState,
+    is_reviewed,
+    is_stale,
+    load_state,
+    mark_current,
+    mark_reviewed,
+    render_state,
+)
+from handouts.yamledit import Value, edit_catalog
 
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
+@dataclass
+class CatalogChange:
+    """New contents for one catalog file and its state file (``None``: unchanged)."""
+
+    catalog_path: Path
+    state_path: Path
+    catalog_text: str | None = None
+    state: bytes | None = None
+    created: bool = False
 
 
-def update_locale_file(path: Path, values: Mapping[str, str] = {}, meta: Mapping[str, object] = {}) -> None:
-    """Set message values (by dotted key) and meta fields, keeping everything else."""
-    yaml = _yaml()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    for key, text in values.items():
-        node = data["messages"]
-        *parents, last = key.split(".")
-        for part in parents:
-            if part not in node:
-                raise CatalogError("no such group in the file", Location(path), key)
-            node = node[part]
-        node[last] = text
-    for field, value in meta.items():
-        data["meta"][field] = value
-    out = io.StringIO()
-    yaml.dump(data, out)
-    write_atomically(path, out.getvalue().encode("utf-8"))
+def apply(changes: Sequence[CatalogChange]) -> None:
+    """Write every change as one transaction; files whose bytes do not change are not touched
+    (temporary files a killed run left in their folders are removed)."""
+    with Transaction() as transaction:
+        for change in changes:
+            for folder in {change.catalog_path.parent, change.state_path.parent}:
+                clean_stale(folder)
+            for path, data in ((change.catalog_path, change.catalog_text.encode("utf-8")
+                                if change.catalog_text is not None else None),
+                               (change.state_path, change.state)):
+                if data is None:
+                    continue
+                try:
+                    if path.is_file() and path.read_bytes() == data:
+                        continue
+                except OSError:
+                    pass
+                transaction.write(path, data)
 
 
-def mark_keys_current(state_path: Path, catalog: Catalog, source: Catalog, keys: list[str] | None) -> int:
+def state_bytes(state: dict[str, KeyState], source: Catalog) -> bytes:
+    return render_state(state, list(source.messages))
+
+
+def checked_edit(text: str, path: Path, source: Catalog, values: Mapping[str, Value] = {},
+                 meta: Mapping[str, object] = {}) -> str:
+    """``text`` with ``values`` and ``meta`` set, read back and checked: what would not
+    load, or not load as given, is an error before anything is written."""
+    edited_text = edit_catalog(text, path, values, meta)
+    edited = parse_catalog(edited_text, path, allow_empty=True)
+    check_translation(edited, source, allow_missing=True)
+    for key, value in values.items():
+        message = edited.messages.get(key)
+        got = (message.plural or message.text) if message else None
+        if got != value:
+            raise CatalogError("the new text could not be written as given", message.where if message else
+                               Location(path), key)
+    return edited_text
+
+
+def check_name(name: str, option: str) -> str:
+    """A person's name from the command line: one line of text."""
+    name = name.strip()
+    if not name:
+        raise UsageError(f"{option}: give a name")
+    bad = forbidden_character(name) or next((c for c in name if c in "\t\n"), None)
+    if bad is not None:
+        raise UsageError(f"{option}: the name contains the control character U+{ord(bad):04X}")
+    if len(name) > META_TEXT_LIMIT:
+        raise UsageError(f"{option}: a name has at most {META_TEXT_LIMIT} characters")
+    return name
+
+
+def mark_keys_current(state_path: Path, catalog: Catalog, source: Catalog, keys: list[str] | None
+                      ) -> tuple[int, CatalogChange]:
     """Record that ``keys`` (default: every translated key) match today's English text."""
     state = load_state(state_path)
     chosen = keys or [k for k, m in catalog.messages.items() if m.text and k in source.messages]
@@ -60,14 +117,14 @@ def mark_keys_current(state_path: Path, catalog: Catalog, source: Catalog, keys:
         if message is None or not message.text:
             raise UsageError(f"{key}: not translated in {catalog.path.name}")
         mark_current(state, key, source.messages[key].text)
-    save_state(state_path, state, list(source.messages))
-    return len(chosen)
+    return len(chosen), CatalogChange(catalog.path, state_path, state=state_bytes(state, source))
 
 
 def review(state_path: Path, catalog: Catalog, source: Catalog, by: str, on: dt.date,
-           keys: list[str] | None = None) -> tuple[int, bool]:
+           keys: list[str] | None = None) -> tuple[int, bool, CatalogChange]:
     """Sign off the current text of ``keys`` (default: all). When every key is reviewed
     and current, the file's status becomes ``reviewed`` with the reviewer and date."""
+    by = check_name(by, "--by")
     state = load_state(state_path)
     chosen = keys or list(source.messages)
     for key in chosen:
@@ -79,25 +136,21 @@ def review(state_path: Path, catalog: Catalog, source: Catalog, by: str, on: dt.
         if is_stale(state.get(key), source.messages[key].text):
             raise UsageError(f"{key}: out of date with the English text; update it before review")
         mark_reviewed(state, key, message.text, by, on)
-    save_state(state_path, state, list(source.messages))
+    change = CatalogChange(catalog.path, state_path, state=state_bytes(state, source))
     complete = all(
         (m := catalog.messages.get(k)) is not None and is_reviewed(state.get(k), m.text)
         and not is_stale(state.get(k), e.text)
         for k, e in source.messages.items()
     )
     if complete:
-        update_locale_file(catalog.path, meta={"status": "reviewed", "reviewed_by": by, "reviewed_on": on})
-    return len(chosen), complete
+        change.catalog_text = checked_edit(read_catalog_text(catalog.path), catalog.path, source,
+                                           meta={"status": "reviewed", "reviewed_by": by, "reviewed_on": on})
+    return len(chosen), complete, change
 
 
-def new_locale(path: Path, state_path: Path, source: Catalog, tag: str) -> Path:
-    """Scaffold one catalog in a new language: every key, empty, the source text beside it."""
-    if path.exists():
-        raise UsageError(f"{path} already exists")
-    try:
-        locale = Locale.parse(tag.replace("-", "_"))
-    except Exception:
-        raise UsageError(f"{tag!r} is not a language tag Babel knows (BCP 47, e.g. de, pt-PT, zh-Hant)") from None
+def scaffold_text(source: Catalog, tag: str) -> str:
+    """A new catalog in language ``tag``: every key, empty, the source text beside it."""
+    locale = Locale.parse(tag.replace("-", "_"))
     direction = "rtl" if locale.text_direction == "rtl" else "ltr"
     categories = [c for c in PLURAL_CATEGORIES if c in set(locale.plural_form.tags) | {"other"}]
     lines = [
@@ -127,7 +180,23 @@ def new_locale(path: Path, state_path: Path, source: Catalog, tag: str) -> Path:
         indent = "  " * (len(groups) + 1)
         for english_line in message.text.splitlines() or [""]:
             lines.append(f"{indent}# en: {english_line}")
-        lines.append(f'{indent}{name}: ""')
-    write_atomically(path, ("\n".join(lines) + "\n").encode("utf-8"))
-    save_state(state_path, {}, list(source.messages))
-    return path
+        if message.plural:
+            lines.append(f"{indent}{name}:")
+            lines.extend(f'{indent}  {category}: ""' for category in categories)
+        else:
+            lines.append(f'{indent}{name}: ""')
+    return "\n".join(lines) + "\n"
+
+
+def new_locale(path: Path, state_path: Path, source: Catalog, tag: str) -> CatalogChange:
+    """Scaffold one catalog in a new language (``tag`` already checked)."""
+    if path.exists() or path.is_symlink():
+        raise UsageError(f"{path} already exists")
+    text = scaffold_text(source, tag)
+    parse_catalog(text, path, allow_empty=True)  # what is written loads
+    return CatalogChange(path, state_path, catalog_text=text, state=render_state({}, list(source.messages)),
+                         created=True)
+
+
+__all__ = ["CatalogChange", "apply", "checked_edit", "check_name", "mark_keys_current", "review",
+           "scaffold_text", "new_locale"]

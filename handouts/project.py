@@ -30,6 +30,8 @@ PARAMETER_TYPES = ("temperature", "text")
 PERSON_TYPES = ("text", "phone", "date")
 PERSON_MAX = 40  # characters, unless the manifest gives a field its own max
 NAME_RE = r"[a-z][a-z0-9_-]*"
+MANIFEST_LIMIT = 256 << 10  # bytes
+MANIFEST_ALIASES = 100  # a manifest may share a few values with YAML anchors; no more
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,7 @@ def _condition(name: str, node: yaml.Node, path: Path, line: int, templates: Pat
 def read_manifest(root: Path) -> Manifest:
     """Read and check ``project.yaml``; every problem names its line."""
     path = root / MANIFEST
-    top_node = compose_file(path, ProjectError)
+    top_node = compose_file(path, ProjectError, limit=MANIFEST_LIMIT, aliases=MANIFEST_ALIASES, what="manifest")
     top = {k: (v, ln) for k, v, ln in mapping_items(top_node, path, "the manifest", ProjectError)}
     known = {"source_locale", "shared_catalog", "parameters", "clinic_fields", "conditions", "site", "person_fields"}
     for name, (_, line) in top.items():

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from handouts.errors import Location, SettingsError
+from handouts.catalog import forbidden_character
+from handouts.errors import Location, SettingsError, UsageError, shorten
 from handouts.formatting import celsius_to_fahrenheit, fahrenheit_to_celsius
 from handouts.project import Manifest, Parameter
 from handouts.yamlnodes import compose_file, construct, mapping_items
@@ -23,6 +24,7 @@ PHONE_RE = re.compile(r"^\+?\(?[0-9][0-9 ().\-/]{2,28}[0-9](\s*(ext\.?|x)\s*[0-9
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 TEMPERATURE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9])?)\s*°?\s*([CF])\s*$")
 SETTINGS_FILE = "handouts.yaml"
+SETTINGS_LIMIT = 64 << 10  # bytes: a settings file is a few lines
 
 
 class Values(Mapping[str, str]):
@@ -120,20 +122,23 @@ def _text(value: object, where: Location, key: str, limit: int = 80) -> str:
         raise SettingsError("must not be empty (remove the line instead)", where, key)
     if len(text) > limit:
         raise SettingsError(f"is {len(text)} characters long; at most {limit} fit on the handouts", where, key)
+    bad = forbidden_character(text) or next((c for c in text if c in "\t\n"), None)
+    if bad is not None:
+        raise SettingsError(f"contains the control character U+{ord(bad):04X}; write one line of text", where, key)
     return text
 
 
 def _phone(value: object, where: Location, key: str) -> str:
     text = _text(value, where, key, limit=32)
     if not PHONE_RE.match(text):
-        raise SettingsError(f"{text!r} is not a phone number (digits, spaces, + - ( ) . / only)", where, key)
+        raise SettingsError(f"{shorten(text)} is not a phone number (digits, spaces, + - ( ) . / only)", where, key)
     return text
 
 
 def _url(value: object, where: Location, key: str) -> str:
     text = _text(value, where, key, limit=80)
     if not URL_RE.match(text):
-        raise SettingsError(f"{text!r} is not a web address starting with https://", where, key)
+        raise SettingsError(f"{shorten(text)} is not a web address starting with https://", where, key)
     return text
 
 
@@ -143,11 +148,11 @@ FIELD_VALIDATORS = {"text": _text, "phone": _phone, "url": _url}
 def parse_temperature(value: object, where: Location, key: str) -> Temperature:
     match = TEMPERATURE_RE.match(str(value)) if isinstance(value, (str, int, float)) else None
     if not match:
-        raise SettingsError(f"{value!r} is not a temperature such as '38.0 C' or '100.4 F'", where, key)
+        raise SettingsError(f"{shorten(value)} is not a temperature such as '38.0 C' or '100.4 F'", where, key)
     try:
         number = Decimal(match.group(1))
     except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-        raise SettingsError(f"{value!r} is not a number", where, key) from None
+        raise SettingsError(f"{shorten(value)} is not a number", where, key) from None
     if match.group(2) == "F":
         if not 99 <= number <= 106:
             raise SettingsError("a body temperature is between 99 and 106 °F", where, key)
@@ -192,7 +197,7 @@ def _parameter_block(node, path: Path, what: str, manifest: Manifest) -> dict[st
 
 def read_settings(path: Path, manifest: Manifest) -> Settings:
     """Read and validate a clinic settings file against the project's manifest."""
-    root = compose_file(path, SettingsError)
+    root = compose_file(path, SettingsError, limit=SETTINGS_LIMIT, what="settings file")
     clinic: dict[str, str] = {}
     papers = PAPER_SIZES
     locales = conditions = None
@@ -215,7 +220,7 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
             papers = tuple(p.lower() for p in _string_list(construct(node), where, key))
             for paper in papers:
                 if paper not in PAPER_SIZES:
-                    raise SettingsError(f"unknown paper size {paper!r} (use {' or '.join(PAPER_SIZES)})", where, key)
+                    raise SettingsError(f"unknown paper size {shorten(paper)} (use {' or '.join(PAPER_SIZES)})", where, key)
         elif key == "locales":
             value = construct(node)
             locales = None if value == "all" else _string_list(value, where, key)
@@ -236,7 +241,7 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
                 conditions = None if value == "all" else _string_list(value, where, key)
                 for name in conditions or ():
                     if name not in manifest.conditions:
-                        raise SettingsError(f"unknown condition {name!r} (this project has: "
+                        raise SettingsError(f"unknown condition {shorten(name)} (this project has: "
                                             f"{', '.join(manifest.conditions)})", where, key)
         elif key == "parameters":
             parameters = _parameter_block(node, path, "parameters", manifest)
@@ -256,8 +261,12 @@ def read_settings(path: Path, manifest: Manifest) -> Settings:
 def find_settings(project_root: Path, explicit: Path | None, manifest: Manifest) -> Settings:
     """``--settings FILE``, else ``handouts.yaml`` in the current folder, else in the project."""
     if explicit is not None:
+        if not explicit.exists():
+            raise UsageError(f"--settings {explicit}: no such file")
         if explicit.is_dir():
-            raise SettingsError("is a folder; give the settings file", Location(explicit))
+            raise UsageError(f"--settings {explicit}: is a folder; give the settings file")
+        if not explicit.is_file():
+            raise UsageError(f"--settings {explicit}: is not a regular file")
         return read_settings(explicit, manifest)
     for folder in (Path.cwd(), project_root):
         candidate = folder / SETTINGS_FILE

@@ -143,7 +143,10 @@ class CatalogStore:
         return catalog
 
     def has(self, tag: str, name: str) -> bool:
-        return self.project.catalog_path(tag, name).is_file()
+        """The catalog file is there (if it is unreadable, a folder or a broken link,
+        reading it says so)."""
+        path = self.project.catalog_path(tag, name)
+        return path.exists() or path.is_symlink()
 
     def texts(self, condition: Condition, tag: str, *, allow_missing: bool = False) -> Texts:
         shared = self.project.manifest.shared_catalog

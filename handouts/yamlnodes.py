@@ -1,4 +1,12 @@
-"""Reading YAML as nodes, so every value keeps the line it was written on."""
+"""Reading YAML as nodes, so every value keeps the line it was written on.
+
+Input is read defensively: a file larger than its limit is refused before it is read,
+anchors and aliases (``&name``, ``*name``: the "billion laughs" attack) are refused in
+catalogs, settings and state files (the manifest may use a few), and every scalar is
+resolved once while reading, so a bad tag (``!!python/name:...``), an impossible date
+(``2026-13-45``) or a lone surrogate (``"\\ud800"``) is an error with its line rather
+than a crash later.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +14,118 @@ from pathlib import Path
 
 import yaml
 
-from handouts.errors import HandoutsError, Location
+from handouts.errors import HandoutsError, Location, shorten
+from handouts.files import read_text
+
+DEFAULT_LIMIT = 1 << 20  # 1 MB
+YAML = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
-def compose_file(path: Path, error: type[HandoutsError]) -> yaml.Node:
-    """Parse ``path`` into a node tree; any problem becomes ``error`` with file and line."""
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting the aliases it is allowed to follow."""
+
+    def __init__(self, text: str, aliases: int):
+        super().__init__(text)
+        self.aliases_left = aliases
+        self.allow_anchors = aliases > 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if self.aliases_left <= 0:
+                raise yaml.composer.ComposerError(None, None, _alias_problem(self.allow_anchors), event.start_mark)
+            self.aliases_left -= 1
+        elif getattr(event, "anchor", None) and not self.allow_anchors:
+            raise yaml.composer.ComposerError(None, None, _alias_problem(False), event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _alias_problem(allowed: bool) -> str:
+    if allowed:
+        return "too many YAML aliases (*name); write the values out"
+    return "YAML anchors and aliases (&name, *name) are not allowed in this file; write the value out"
+
+
+def compose_text(text: str, path: Path, error: type[HandoutsError], *, aliases: int = 0,
+                 key_root: str | None = None) -> yaml.Node:
+    """Parse ``text`` (the contents of ``path``) into a checked node tree. Errors in a
+    value name its dotted key (without ``key_root``: a catalog's ``messages``)."""
+    loader = _Loader(text, aliases)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", Location(path)) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason})", Location(path)) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
         raise error(f"invalid YAML: {problem}", Location(path, line)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise error(f"contains the character U+{exc.character:04X}, which YAML does not allow; remove it"
+                    if isinstance(exc.character, int) else "contains a character YAML does not allow",
+                    Location(path, line)) from None
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", Location(path)) from None
+        raise error(f"invalid YAML: {shorten(str(exc), 120)}", Location(path)) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", Location(path)) from None
+    finally:
+        loader.dispose()
     if node is None:
         raise error("file is empty", Location(path))
+    _check_scalars(node, path, error, key_root)
     return node
+
+
+def compose_file(path: Path, error: type[HandoutsError], *, limit: int = DEFAULT_LIMIT, aliases: int = 0,
+                 what: str = "file", key_root: str | None = None) -> yaml.Node:
+    """Read ``path`` (a regular file of at most ``limit`` bytes) into a checked node tree;
+    any problem becomes ``error`` with file and line."""
+    return compose_text(read_text(path, error, limit, what), path, error, aliases=aliases, key_root=key_root)
+
+
+def _tag_name(tag: str) -> str:
+    short = "!!" + tag.removeprefix(YAML) if tag.startswith(YAML) else tag
+    return short if len(short) <= 40 else short[:39] + "…"
+
+
+def _check_scalars(root: yaml.Node, path: Path, error: type[HandoutsError], key_root: str | None) -> None:
+    """Every scalar has a plain YAML type and resolves to a value (nodes an alias shares
+    are visited once)."""
+    seen: set[int] = set()
+    pending: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+    while pending:
+        node, keys = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        where = Location(path, node.start_mark.line + 1)
+        if keys and keys[0] == key_root:
+            keys = keys[1:]
+        key = ".".join(keys)[:80] or None
+        if node.tag not in ALLOWED_TAGS:
+            raise error(f"the YAML tag {_tag_name(node.tag)} is not allowed here (only text, numbers, dates, "
+                        "lists and mappings)", where, key)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+                pending.extend(((value, (*keys, name)), (key_node, keys)))
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend((item, keys) for item in reversed(node.value))
+            continue
+        surrogate = next((c for c in node.value if "\ud800" <= c <= "\udfff"), None)
+        if surrogate is not None:
+            raise error(f"contains a lone surrogate (U+{ord(surrogate):04X}), which is not a character; remove it",
+                        where, key)
+        try:
+            construct(node)
+        except Exception:  # PyYAML raises several kinds for a value it cannot resolve
+            kind = node.tag.removeprefix(YAML)
+            if kind == "timestamp":
+                problem = f"{shorten(node.value)} is not a valid date (write YYYY-MM-DD; put other text in quotes)"
+            else:
+                problem = f"{shorten(node.value)} is not a valid {kind} (put text in quotes)"
+            raise error(problem, where, key) from None
 
 
 def mapping_items(
@@ -45,7 +142,7 @@ def mapping_items(
             raise error("keys must be plain words", Location(path, line))
         key = str(key_node.value)
         if key in seen:
-            raise error("key appears twice", Location(path, line), key)
+            raise error("key appears twice", Location(path, line), key if len(key) <= 80 else key[:79] + "…")
         seen.add(key)
         items.append((key, value_node, line))
     return items
@@ -53,8 +150,4 @@ def mapping_items(
 
 def construct(node: yaml.Node) -> object:
     """Resolve a node to a Python value with YAML's safe rules."""
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)

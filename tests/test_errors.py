@@ -164,7 +164,7 @@ def test_unknown_locale_is_a_usage_error(project_copy):
     [
         ("shared", "  direction: ltr", "  direction: sideways", "meta.direction"),
         ("higm", "  locale: es ", "  locale: fr ", "does not match the folder name"),
-        ("higm", "  translated_on: 2026-11-25", "  translated_on: yesterday", "YYYY-MM-DD"),
+        ("higm", '  translated_on: "2026-11-25"', "  translated_on: yesterday", "YYYY-MM-DD"),
     ],
 )
 def test_bad_metadata_is_reported(project_copy, catalog, meta_line, replacement, message):

@@ -79,10 +79,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = command("check", "check translations: missing, stale, placeholders, fit, fonts",
                     "examples:\n  handouts check\n  handouts check --locale es --condition NAME --format json\n"
-                    "exit status: 0 clean, 1 findings, 2 usage error")
+                    "exit status: 0 no errors (warnings are printed), 1 errors (or warnings with --strict), 2 usage error")
     conditions(check)
     check.add_argument("--locale", "-l", action="append", metavar="TAG", help="check only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true",
+                       help="exit 1 on warnings too (a text that makes a handout take more pages than designed)")
     check.add_argument("--quiet", "-q", action="store_true", help="no progress lines, no notes")
     settings(check)
 
@@ -397,8 +399,10 @@ def run_check(args: argparse.Namespace) -> int:
                     for finding in chosen:
                         print(f"  {finding.line()}")
         print(text_table(summaries))
-        print(f"{len(findings)} findings" if findings else "no findings")
-    return 1 if findings else 0
+        errors = sum(f.severity == "error" for f in findings)
+        print(f"{errors} errors, {len(findings) - errors} warnings" if findings else "no findings")
+    failing = findings if args.strict else [f for f in findings if f.severity == "error"]
+    return 1 if failing else 0
 
 
 def run_status(args: argparse.Namespace) -> int:

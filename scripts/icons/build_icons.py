@@ -168,7 +168,7 @@ def water_stream(y0: float, y1: float) -> str:
 
 
 def profile_head() -> str:
-    """Head and neck in profile, facing right (used by confusion and vomiting)."""
+    """Head and neck in profile, facing right (used by confusion, vomiting, cough and headache)."""
     return (
         '<path d="M13 45V34Q6 29 6 19Q6 5 20.5 5Q32 5 34.5 15L38.5 22.5Q39.3 24.5 37 24.5H35.5'
         'V29Q35.5 32 32 32H27V45"/>'
@@ -228,6 +228,22 @@ def crescent(cx, cy, r1, dx, dy, r2) -> str:
     return (
         f'<path {BLACK} d="M{n(p[0])} {n(p[1])}A{n(r1)} {n(r1)} 0 1 0 {n(q[0])} {n(q[1])}'
         f'A{n(r2)} {n(r2)} 0 0 1 {n(p[0])} {n(p[1])}Z"/>'
+    )
+
+
+def bone_path(x0: float, x1: float, cy: float, half: float, knob: float, sep: float) -> str:
+    """A bone lying along y=cy from x0 to x1 (knob tips), shaft half-width ``half``, two knobs of
+    radius ``knob`` at each end whose centres are ``sep`` apart."""
+    cx_l, cx_r = x0 + knob, x1 - knob
+    ya = cy - sep / 2
+    dx = math.sqrt(knob * knob - (cy - half - ya) ** 2)  # where the shaft meets a knob
+    nx = math.sqrt(knob * knob - (sep / 2) ** 2)  # the notch between two knobs
+    k = n(knob)
+    return (
+        f"M{n(cx_l + dx)} {n(cy - half)}H{n(cx_r - dx)}"
+        f"A{k} {k} 0 1 1 {n(cx_r + nx)} {n(cy)}A{k} {k} 0 1 1 {n(cx_r - dx)} {n(cy + half)}"
+        f"H{n(cx_l + dx)}"
+        f"A{k} {k} 0 1 1 {n(cx_l - nx)} {n(cy)}A{k} {k} 0 1 1 {n(cx_l + dx)} {n(cy - half)}Z"
     )
 
 
@@ -595,6 +611,76 @@ def _():
 @icon("warning", False, "A filled warning triangle with an exclamation mark cut out (warning).")
 def _():
     return warning_triangle(24, 4, 43, 3.5, 5.2)
+
+
+@icon("shoes", True, "A sturdy lace-up shoe seen from the side (wear shoes outside).")
+def _():
+    return (
+        '<path d="M4 42V9Q4 6 7 6H16.5Q18.5 6 18.5 8V15L33 25.5Q45 28 45 35V42Z"/>'
+        '<path d="M4 36H45"/>'
+        '<path d="M18.5 15H13.5M24.5 19.3H19.5M30.5 23.7H25.5"/>'
+    )
+
+
+@icon("no-smoking", False, "A lit cigarette with smoke rising from its tip, crossed out (do not smoke).")
+def _():
+    return (
+        '<rect x="5.5" y="25.5" width="32" height="7" rx="1"/>'
+        '<path d="M13 25.5V32.5"/>'
+        f'<path {INK} d="M34.5 25.5H37.5V32.5H34.5Z"/>'
+        + "".join(f'<path d="M{x} 21Q{x + 2} 18.5 {x} 16Q{x - 2} 13.5 {x} 11"/>' for x in (31.5, 36.5))
+    ) + prohibition()
+
+
+@icon("family", False, "Two adults with a child in front of them (family).")
+def _():
+    return (
+        '<circle cx="10" cy="9" r="4.5"/><circle cx="38" cy="9" r="4.5"/>'
+        '<path d="M3 44V24Q3 18 9 18H11Q15.5 18 16.5 21M45 44V24Q45 18 39 18H37Q32.5 18 31.5 21"/>'
+        + person(24, 25, 4, 20, 32.5, 44)
+    )
+
+
+@icon("cough", True, "A head in profile coughing, with a spray of droplets from the mouth (cough).")
+def _():
+    return (
+        f'<g transform="translate(-3 0)">{profile_head()}</g>'
+        '<path d="M38 22.5L42 20M38.5 27.5H43M38 32.5L42 35"/>'
+        + "".join(f'<circle {BLACK} cx="{x}" cy="{y}" r="1.6"/>' for x, y in ((45.5, 18.5), (46, 27.5), (45.5, 36.5)))
+    )
+
+
+@icon("headache", True, "A head in profile with a pain burst inside it (bad headache).")
+def _():
+    return profile_head() + pain_mark(20, 17, 7.5)
+
+
+@icon("pee", False, "A urine sample cup with its lid off and a drop in it (peeing, urine test).")
+def _():
+    return (
+        '<path d="M5 20H33L31 41Q30.7 44 28 44H10Q7.3 44 7 41Z"/>'
+        '<path d="M9.5 27H13.5M9.5 33H13.5"/>'
+        '<g transform="rotate(25 35 11)"><rect x="26.5" y="7" width="17" height="8" rx="2"/><path d="M26.5 11H43.5"/></g>'
+        f'<path {INK} stroke-width="1" d="{drop_path(20.5, 25.5, 39)}"/>'
+    )
+
+
+@icon("bone-pain", False, "A bone with pain marks round one end (bone or joint pain).")
+def _():
+    return (
+        f'<g transform="rotate(-45 21 27)"><path d="{bone_path(2, 40, 27, 3.5, 5, 9)}"/></g>'
+        '<path d="M31 3.5L32.5 8M44.5 17L40 15.5M42.5 5.5L38.5 9.5"/>'
+    )
+
+
+@icon("sore-bottom", False, "The hips and bottom seen from behind, with a pain burst on one side (sore near the bottom).")
+def _():
+    return (
+        '<path d="M11 4Q8 12 7 21Q6.5 31 8.5 44M37 4Q40 12 41 21Q41.5 31 39.5 44M11 4H37"/>'
+        '<path d="M24 13V31M22 34Q15 37 8 33M26 34Q33 37 40 33M24 38V44"/>'
+        + pain_mark(32.5, 22, 5.5)
+    )
+
 
 # --------------------------------------------------------------------------- output
 

@@ -194,8 +194,10 @@ def render_po(source: Catalog, catalog: Catalog | None = None, state: dict[str, 
             auto.append("Printed on: " + "; ".join(printed_on[key]))
         if previous:
             previous_ids[key] = previous[0]
-        po.add(_english_ids(english), string, context=key, auto_comments=auto, flags=flags,
-               locations=[(source.path.name, english.where.line)])
+        added = po.add(_english_ids(english), string, context=key, auto_comments=auto, flags=flags,
+                       locations=[(source.path.name, english.where.line)])
+        # Babel guesses printf formats from a "%" in the text ("100% size"): ours are plain text.
+        added.flags.discard("python-format")
     buffer = io.BytesIO()
     write_po(buffer, po, width=0, omit_header=True, sort_output=False)
     body = buffer.getvalue().decode("utf-8").lstrip("\n")

@@ -263,7 +263,7 @@ def test_words_at_line_breaks_stay_apart_in_the_structure_text(built):
 def test_an_english_passage_in_a_spanish_handout_carries_its_own_lang(project_copy):
     from tests.conftest import replace_on_line
 
-    replace_on_line(catalog_file(project_copy, "es"), "home_clothes:", '"Use ropa limpia y seca."', '""')
+    replace_on_line(catalog_file(project_copy, "es"), "    clothes:", '"Use ropa limpia y seca."', '""')
     result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout", "checklist",
                       "--paper", "a4", "--no-large-print", "--fallback-english", cwd=project_copy)
     assert result.returncode == 0, result.stderr

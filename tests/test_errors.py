@@ -45,7 +45,7 @@ def line_of(path: Path, fragment: str) -> int:
 
 def test_broken_yaml_names_file_and_line(project_copy):
     es = catalog_file(project_copy, "es")
-    replace_in(es, '    breathing: "Le cuesta respirar"', '    breathing: "Le cuesta respirar\n  oops: [')
+    replace_in(es, '    er_breathing: "Respiración rápida o difícil, o labios azules"', '    er_breathing: "x"\n  oops: [')
     output = project_copy / "output"
     line = assert_clean_failure(handouts_cli(project_copy, "build"), output, "locales/es/higm.yaml:", "invalid YAML")
     assert re.search(r"locales/es/higm\.yaml:\d+", line)
@@ -54,38 +54,39 @@ def test_broken_yaml_names_file_and_line(project_copy):
 def test_missing_key_names_file_and_key(project_copy):
     es = catalog_file(project_copy, "es")
     text = es.read_text(encoding="utf-8")
-    es.write_text(re.sub(r"\n    chest_pain: .*\n", "\n", text, count=1), encoding="utf-8")
+    es.write_text(re.sub(r"\n    er_chest: .*\n", "\n", text, count=1), encoding="utf-8")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        "locales/es/higm.yaml", "signs.chest_pain", "missing key", "locales/en/higm.yaml:",
+        "locales/es/higm.yaml", "signs.er_chest", "missing key", "locales/en/higm.yaml:",
     )
 
 
 def test_unknown_placeholder_names_file_line_and_key(project_copy):
     es = catalog_file(project_copy, "es")
-    line = line_of(es, "fever: ")
-    replace_on_line(es, "fever: ", "{fever}", "{temp}")
+    line = line_of(es, "fever_means: ")
+    replace_on_line(es, "fever_means: ", "{fever}", "{temp}")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        f"locales/es/higm.yaml:{line}", "signs.fever", "unknown placeholder {temp}",
+        f"locales/es/higm.yaml:{line}", "signs.fever_means", "unknown placeholder {temp}",
     )
 
 
 def test_broken_placeholder_is_reported(project_copy):
     es = catalog_file(project_copy, "es")
-    line = line_of(es, "fever: ")
-    replace_on_line(es, "fever: ", "{fever}", "{fever")
+    line = line_of(es, "fever_means: ")
+    replace_on_line(es, "fever_means: ", "{fever}", "{fever")
     assert_clean_failure(
         handouts_cli(project_copy, "build"), project_copy / "output",
-        f"locales/es/higm.yaml:{line}", "signs.fever", "broken placeholder",
+        f"locales/es/higm.yaml:{line}", "signs.fever_means", "broken placeholder",
     )
 
 
 def test_unknown_placeholder_in_the_source_is_reported(project_copy):
     en = catalog_file(project_copy, "en")
-    replace_on_line(en, "fever: ", "{fever}", "{fever_c}")
+    replace_on_line(en, "fever_means: ", "{fever}", "{fever_c}")
     assert_clean_failure(
-        handouts_cli(project_copy, "build"), project_copy / "output", "locales/en/higm.yaml", "signs.fever", "{fever_c}"
+        handouts_cli(project_copy, "build"), project_copy / "output", "locales/en/higm.yaml", "signs.fever_means",
+        "{fever_c}"
     )
 
 
@@ -115,9 +116,9 @@ def test_failed_build_keeps_existing_output_untouched(project_copy):
                       "--no-large-print", "-q")
     assert ok.returncode == 0, ok.stderr
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    assert len([p for p in before if p.suffix == ".pdf"]) == 1
+    assert len([p for p in before if p.suffix == ".pdf"]) == 2  # the checklist of each condition
     es = catalog_file(project_copy, "es")
-    replace_on_line(es, "fever: ", "{fever}", "{temp}")
+    replace_on_line(es, "fever_means: ", "{fever}", "{temp}")
     failed = handouts_cli(project_copy, "build")
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
@@ -126,8 +127,9 @@ def test_failed_build_keeps_existing_output_untouched(project_copy):
 def test_translation_text_is_data_not_markup(project_copy, tmp_path):
     """{{ }}, <, & and ReportLab tags in a translation print literally."""
     es = catalog_file(project_copy, "es")
-    replace_in(es, '    home_clothes: "', "    home_clothes: \"{{ 7*7 }} <b>x</b> & <font size=40>y</font> ")
-    result = handouts_cli(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4")
+    replace_in(es, '    clothes: "', "    clothes: \"{{ 7*7 }} <b>x</b> & <font size=40>y</font> ")
+    result = handouts_cli(project_copy, "build", "--locale", "es", "--condition", "higm", "--handout", "checklist",
+                          "--paper", "a4")
     assert result.returncode == 0, result.stderr
     text = run_tool("pdftotext", str(project_copy / "output" / "higm" / "es" / "checklist-a4.pdf"), "-").stdout
     assert "{{ 7*7 }} <b>x</b> & <font size=40>y</font>" in text
@@ -136,11 +138,11 @@ def test_translation_text_is_data_not_markup(project_copy, tmp_path):
 
 def test_character_missing_from_the_font_names_key_and_line(project_copy):
     es = catalog_file(project_copy, "es")
-    line = line_of(es, "diarrhea: ")
-    replace_in(es, '    diarrhea: "', '    diarrhea: "\u0F00 ')  # Tibetan: no font of the Latin stack has it
+    line = line_of(es, "er_diarrhea: ")
+    replace_in(es, '    er_diarrhea: "', '    er_diarrhea: "\u0F00 ')  # Tibetan: no font of the Latin stack has it
     assert_clean_failure(
         handouts_cli(project_copy, "build", "--locale", "es"), project_copy / "output",
-        f"locales/es/higm.yaml:{line}", "signs.diarrhea", "U+0F00", "not in any font",
+        f"locales/es/higm.yaml:{line}", "signs.er_diarrhea", "U+0F00", "not in any font",
     )
 
 
@@ -163,7 +165,7 @@ def test_unknown_locale_is_a_usage_error(project_copy):
     "catalog, meta_line, replacement, message",
     [
         ("shared", "  direction: ltr", "  direction: sideways", "meta.direction"),
-        ("higm", "  locale: es ", "  locale: fr ", "does not match the folder name"),
+        ("higm", "  locale: es\n", "  locale: fr\n", "does not match the folder name"),
         ("higm", '  translated_on: "2026-11-25"', "  translated_on: yesterday", "YYYY-MM-DD"),
     ],
 )
@@ -176,8 +178,9 @@ def test_bad_metadata_is_reported(project_copy, catalog, meta_line, replacement,
 
 def test_duplicate_key_is_reported(project_copy):
     es = catalog_file(project_copy, "es")
-    replace_in(es, '    breathing: "', '    breathing: "x"\n    breathing: "')
-    assert_clean_failure(handouts_cli(project_copy, "build"), project_copy / "output", "key appears twice", "breathing")
+    replace_in(es, '    er_breathing: "', '    er_breathing: "x"\n    er_breathing: "')
+    assert_clean_failure(handouts_cli(project_copy, "build"), project_copy / "output", "key appears twice",
+                         "er_breathing")
 
 
 def test_list_shows_languages_by_their_own_names(project_copy):

@@ -41,7 +41,7 @@ def test_example_settings_are_valid():
     assert settings.clinic_values(MANIFEST).immunology_phone == "+1 555 010 0142"
     assert settings.papers == ("letter", "a4")
     fever = settings.parameter_values(MANIFEST, "higm")["fever"]
-    assert fever.is_set and fever.value == Temperature(Decimal("39.4"), Decimal(103))
+    assert fever.is_set and fever.value == Temperature(Decimal("38.0"), Decimal("100.4"))
 
 
 def test_fever_threshold_in_celsius_converts(tmp_path):

@@ -45,7 +45,7 @@ site:
   templates: site
 conditions:
   pollen:
-    title: plan.title
+    title: leaflet.title
     handouts:
       action-plan: {kind: page, pages: 1}
       pocket-card: {kind: wallet-card, template: pollen/card.xml.j2, safety_gate: true}
@@ -80,24 +80,24 @@ conditions:
             meta |= {"content_date": "2026-01-01", "source_reviewed": "2025-12-01"}
         else:
             meta |= {"translated_by": "Test", "translated_on": "2026-01-02"}
-        text = yaml.safe_dump({"meta": meta, "messages": {"plan": texts}}, allow_unicode=True)
+        text = yaml.safe_dump({"meta": meta, "messages": {"leaflet": texts}}, allow_unicode=True)
         write(root / "locales" / tag / "pollen.yaml", text.replace("'2026-01-01'", "2026-01-01")
               .replace("'2025-12-01'", "2025-12-01").replace("'2026-01-02'", "2026-01-02"))
     write(root / "templates" / "pollen" / "action-plan.xml.j2", """\
 <document>
-<title>{{ t("plan.title") }}</title>
+<title>{{ t("leaflet.title") }}</title>
 <running-footer>{{ t("common.page") }}</running-footer>
-<section name="plan"><h1>{{ t("plan.title") }}</h1><p>{{ t("plan.intro") }}</p>
-<list kind="check"><item>{{ t("plan.step") }}</item></list></section>
-<section name="about"><p style="small">{{ t("plan.source") }}</p></section>
+<section name="plan"><h1>{{ t("leaflet.title") }}</h1><p>{{ t("leaflet.intro") }}</p>
+<list kind="check"><item>{{ t("leaflet.step") }}</item></list></section>
+<section name="about"><p style="small">{{ t("leaflet.source") }}</p></section>
 <speech name="check_box">{{ t("common.box") }}</speech>
 </document>
 """)
     write(root / "templates" / "pollen" / "card.xml.j2", """\
 <document>
-<title>{{ t("plan.card_title") }}</title>
-<section name="front"><callout kind="warning"><h2>{{ t("plan.card_title") }}</h2></callout></section>
-<section name="back"><p>{{ t("plan.card_back") }}</p></section>
+<title>{{ t("leaflet.card_title") }}</title>
+<section name="front"><callout kind="warning"><h2>{{ t("leaflet.card_title") }}</h2></callout></section>
+<section name="back"><p>{{ t("leaflet.card_back") }}</p></section>
 <speech name="warning_symbol">{{ t("common.warn") }}</speech>
 </document>
 """)
@@ -176,10 +176,10 @@ def test_the_check_can_fail():
     (("kind: page\n        pages: 1", "kind: poster\n        pages: 1"), "unknown kind 'poster'"),
     (("      checklist:\n        kind: page", "      checklist:\n        template: higm/nothing.xml.j2\n        kind: page"),
      "templates/higm/nothing.xml.j2 does not exist"),
-    (("        pages: 2", "        pages: two"), "whole number of pages"),
+    (("        pages: 3", "        pages: two"), "whole number of pages"),
     (("        large_print: true", "        large_print: true\n        colour: blue"), "not an option"),
-    (("        pages: 2", "        pages: 2\n        layout: {body: 10}"), "from 12 to 16"),
-    (("        pages: 2", "        pages: 2\n        layout: {margins: 5}"), "unknown layout option"),
+    (("        pages: 3", "        pages: 3\n        layout: {body: 10}"), "from 12 to 16"),
+    (("        pages: 3", "        pages: 3\n        layout: {margins: 5}"), "unknown layout option"),
 ])
 def test_a_broken_manifest_names_its_line(project_copy, edit, message):
     manifest = project_copy / "project.yaml"
@@ -213,7 +213,7 @@ def test_a_condition_written_in_fewer_languages_is_left_out_where_it_does_not_ex
     manifest = project_copy / "project.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("conditions:\n", """conditions:
   pollen:
-    title: plan.title
+    title: leaflet.title
     handouts:
       action-plan: {kind: page}
 """, 1).replace("default: \"38.0 C\"", "default: \"38.0 C\"\n  peak_flow: {type: text, default: \"250\"}"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -366,11 +365,6 @@ def test_a_new_pdf_edition_is_linked_without_a_template_change(project, tmp_path
     from handouts.settings import Settings
     from handouts.site import edition_of, write_site
 
-    @dataclass(frozen=True)
-    class FoldOver(Job):
-        def relative_path(self) -> Path:
-            return Path(self.condition) / self.locale / f"{self.handout}-foldover-{self.paper}.pdf"
-
     settings = Settings()
     builder = Builder(project, settings)
     plan = make_plan(project, builder.store, settings, locales=[SOURCE, "ar"], handouts=[CARD], papers=["a4"],
@@ -379,7 +373,7 @@ def test_a_new_pdf_edition_is_linked_without_a_template_change(project, tmp_path
     for job in plan.jobs:
         builder.compose(project.handout(job.condition, job.handout), plan.texts[(job.condition, job.locale)])
         rendered += [Rendered(job, b"%PDF" + b" " * 3000, 0.0),
-                     Rendered(FoldOver(job.condition, job.locale, job.handout, job.paper), b"%PDF" + b" " * 9000, 0.0)]
+                     Rendered(Job(job.condition, job.locale, job.handout, job.paper, "foldover"), b"%PDF" + b" " * 9000, 0.0)]
     assert [edition_of(r.job) for r in rendered[:2]] == ["standard", "foldover"]
     write_site(project, tmp_path, builder, plan, rendered)
     links = parse(tmp_path / CONDITION / "ar" / f"{CARD}.html").find("a", type="application/pdf")

@@ -20,9 +20,9 @@ from handouts.layout.fonts import FontStack
 POLICY = Path(__file__).with_name("policy.yaml")
 
 # Overrides a handout may give in the manifest (``layout:``), with their allowed range:
-# body sizes in points; ``column``, the text column of the standard edition in mm (a
-# checklist's steps start after a tick box and a pictogram: a wider column gives their
-# text the same measure as a paragraph's). The same in every language.
+# body sizes in points; ``column``, the text column of the standard edition in mm (steps
+# that start after a tick box and a pictogram keep a paragraph's measure in a wider
+# column). The same in every language.
 OVERRIDES = {"body": (12.0, 16.0), "large_print_body": (18.0, 28.0), "column": (120.0, 170.0)}
 
 

@@ -446,7 +446,7 @@ class ShapedText(Flowable):
             baseline = self.height - self.size - number * self.leading
             line_width = self._width(runs)
             x = self.width - line_width if self.rtl else 0.0
-            logical = self.text[start:end].replace(WORD_JOINER, "")
+            logical = "".join(c for c in self.text[start:end] if c not in _BIDI_CONTROLS)  # what is seen
             if number == len(lines) - 1:
                 logical = logical.rstrip()
             # ActualText gives extractors the logical characters of shaped Indic and CJK

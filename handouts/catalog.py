@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -53,7 +54,7 @@ class Message:
     raw: str | None = None  # the value as written, before surrounding space was trimmed
     plural: tuple[tuple[str, str], ...] = ()  # (CLDR category, text) for messages that vary by number
 
-    @property
+    @cached_property  # asked for each check of each translation of the key
     def placeholders(self) -> frozenset[str]:
         texts = [self.text, *(text for _, text in self.plural)]
         return frozenset(name for text in texts for name in PLACEHOLDER_RE.findall(text))

@@ -22,7 +22,39 @@ examples:
   handouts build --condition NAME --locale es --paper a4
   handouts build --handout NAME --settings clinic.yaml --output print/
   handouts build --project ~/handouts-content  a project in another folder
+  handouts build --jobs 4 --force             four processes; render everything again
+  handouts build --shard 2/8 --output part-2  the 2nd of 8 slices (one machine of a batch), no site
+A build renders only what changed since the last one in the same --output. A build of
+part of the matrix (--condition, --locale, --handout, --paper) leaves the download
+pages as they are (add --site to update them); a full build writes them too.
 """
+
+EXAMPLES_SITE = """\
+examples:
+  handouts site                               the download pages for the PDFs in output/
+  handouts site --output merged/              after copying every shard's output into merged/
+"""
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``I/N``: the I-th of N slices."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N (for example 2/8)") from None
+    if count < 1 or not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"{text!r}: I must be between 1 and N")
+    return index, count
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give at least 1 process")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,8 +101,28 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--care-language", metavar="TAG",
                            help="the language of the care staff's texts (the card's staff side); default: the "
                                 "settings' care_language, else the project's source language")
-    build_cmd.add_argument("--no-site", action="store_true", help="write the PDFs only, not the download pages")
+    site_choice = build_cmd.add_mutually_exclusive_group()
+    site_choice.add_argument("--site", action="store_true", default=None,
+                             help="update the download pages (default: on a full build only)")
+    site_choice.add_argument("--no-site", action="store_false", dest="site",
+                             help="write the PDFs only, not the download pages")
+    build_cmd.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                           help="render with N processes (default: one per core)")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="render every PDF again, even those whose inputs did not change")
+    build_cmd.add_argument("--shard", type=_shard, metavar="I/N",
+                           help="build only the I-th of N equal slices of the work, and no download pages "
+                                "(for a batch of machines; then `handouts site`)")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+    site_cmd = command("site", "write the download pages for the PDFs already in output/", EXAMPLES_SITE)
+    site_cmd.add_argument("--output", "-o", type=Path, default=Path("output"),
+                          help="the folder with the PDFs (default: output)")
+    settings(site_cmd)
+    site_cmd.add_argument("--fallback-english", action="store_true",
+                          help="as the build was made: missing translations shown in the source language")
+    site_cmd.add_argument("--force", action="store_true", help="write the pages even if nothing changed")
+    site_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     check_pdf = command("check-pdf", "check that PDFs are tagged, accessible documents (PDF/UA-1)",
                         "examples:\n  handouts check-pdf output/CONDITION/es/HANDOUT-a4.pdf\n  handouts check-pdf received/*.pdf",
@@ -273,7 +325,10 @@ def run_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     settings = _settings(args, project)
-    written = build(
+    partial = bool(args.condition or args.locale or args.handout or args.paper or args.large_print
+                   or args.no_large_print)
+    site = args.site if args.site is not None else not partial
+    report = build(
         project,
         args.output,
         settings=settings,
@@ -287,12 +342,46 @@ def run_build(args: argparse.Namespace) -> int:
         notice=None if args.quiet else (lambda line: print(f"handouts: note: {line}", file=sys.stderr)),
         fallback_english=args.fallback_english,
         allow_draft=args.allow_draft,
-        site=not args.no_site,
+        site=site,
         care_language=args.care_language,
+        jobs=args.jobs,
+        force=args.force,
+        shard=args.shard,
     )
     if not args.quiet:
-        total = sum(len(result.pdf) for _, result in written)
-        print(f"wrote {len(written)} PDFs ({total / 1024:.0f} KB) to {args.output}/", file=sys.stderr)
+        print(_summary(report, args.output, site, partial), file=sys.stderr)
+    return 0
+
+
+def _summary(report, output: Path, site: bool, partial: bool) -> str:
+    if report.up_to_date:
+        return (f"nothing changed: {len(report.kept)} PDFs in {output}/ are up to date "
+                f"({report.seconds:.2f} s; --force renders them again)")
+    size = sum(len(result.pdf) for _, result in report.rendered)
+    pdfs = sum(1 for path in report.written if path.suffix == ".pdf")
+    lines = [f"rendered {len(report.rendered)} PDFs ({size / 1024:.0f} KB), {pdfs} of them changed; "
+             f"{len(report.kept)} unchanged; {report.seconds:.1f} s"]
+    if report.site == "written":
+        lines.append(f"download pages written: {output}/index.html")
+    elif report.site == "up to date":
+        lines.append("download pages up to date")
+    elif report.site.startswith("left"):
+        lines.append("download pages not written for one shard: run `handouts site` on the merged output")
+    elif partial and not site:
+        lines.append("download pages not updated for a partial build: add --site, or run `handouts site`")
+    return "\n".join(lines)
+
+
+def run_site(args: argparse.Namespace) -> int:
+    from handouts.build import assemble_site
+
+    project = _project(args)
+    settings = _settings(args, project)
+    report = assemble_site(project, args.output, settings=settings, fallback_english=args.fallback_english,
+                           force=args.force)
+    if not args.quiet:
+        print(f"download pages {report.site}: {args.output}/index.html ({len(report.kept)} PDFs linked, "
+              f"{len(report.written)} files written, {report.seconds:.1f} s)", file=sys.stderr)
     return 0
 
 
@@ -560,7 +649,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "build": run_build, "list": run_list, "check-pdf": run_check_pdf, "check": run_check, "status": run_status,
+    "build": run_build, "site": run_site, "list": run_list, "check-pdf": run_check_pdf, "check": run_check, "status": run_status,
     "export-po": run_export_po, "import-po": run_import_po, "review": run_review, "mark-current": run_mark_current,
     "new-locale": run_new_locale, "serve": run_serve, "init": run_init,
 }

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -326,6 +327,31 @@ class StagingFolder:
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
         self._remove_target()
+
+
+# --------------------------------------------------------------------------- caches
+
+
+def write_cached(path: Path, data: bytes) -> None:
+    """A cache file: its bytes after their own SHA-256, renamed into place (no fsync: a
+    cache file lost in a power cut is only made again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(hashlib.sha256(data).digest() + data)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def read_cached(path: Path) -> bytes | None:
+    """A cache file's bytes, or None when missing or damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    data = raw[32:]
+    return data if len(raw) >= 32 and hashlib.sha256(data).digest() == raw[:32] else None
 
 
 # --------------------------------------------------------------------------- reading

@@ -42,11 +42,10 @@ from handouts.document import (
     block_spans,
     plain_text,
 )
-from handouts.files import write_atomically
 from handouts.formatting import babel_locale, language_name
 from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
-from handouts.webfonts import WebFonts
+from handouts.webfonts import SubsetCache, WebFonts
 
 CSS_FILE = "site.css"
 ASSETS = Path(__file__).with_name("assets")
@@ -359,22 +358,20 @@ def _isolated(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
 class SiteWriter:
     """Renders the project's page templates with the build's documents and PDFs."""
 
-    def __init__(self, project, builder, output: Path):
+    def __init__(self, project, builder, fonts_cache: SubsetCache | None = None):
         self.project = project
         self.builder = builder
         self.store = builder.store
-        self.output = output
         self.folder = project.manifest.site_templates
         self.env = make_environment(project.templates_dir)
-        self.fonts = WebFonts()
-        self.written: list[Path] = []
+        self.fonts = WebFonts(fonts_cache)
+        self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
         self.source_locale = project.source_locale
 
-    def page(self, template: str, path: Path, context: dict[str, Any], page_set: str) -> None:
+    def page(self, template: str, path: str, context: dict[str, Any], page_set: str) -> None:
         html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
-        write_atomically(path, html.encode("utf-8"))
-        self.written.append(path)
-        self.fonts.add_page(page_set, html, context["lang"], path)
+        self.files[path] = html.encode("utf-8")
+        self.fonts.add_page(page_set, html, context["lang"], Path(path))
 
     def page_texts(self, condition, tag: str) -> PageTexts:
         texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
@@ -411,20 +408,30 @@ def _direction(tag: str) -> str:
     return "rtl" if babel_locale(tag).text_direction == "rtl" else "ltr"
 
 
-def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
-    """Write the first page, each condition's page per language, the HTML handouts, the
-    stylesheet and the web fonts; returns the paths written. What was not built (a
+@dataclass(frozen=True)
+class PdfFile:
+    """A built PDF the pages link to."""
+
+    job: Any  # handouts.build.Job
+    size: int
+    sha256: str = ""
+
+
+def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *,
+               fonts_cache: SubsetCache | None = None) -> dict[str, bytes]:
+    """The first page, each condition's page per language, the HTML handouts, the
+    stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked."""
-    writer = SiteWriter(project, builder, output)
+    writer = SiteWriter(project, builder, fonts_cache)
     source_locale = project.source_locale
-    pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
+    found_pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
     paper_order = {"letter": 0, "a4": 1}
-    for result in rendered:
-        job = result.job
+    for pdf in pdfs:
+        job = pdf.job
         edition = edition_of(job)
-        pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
-            (edition, job.paper, job.relative_path().name, len(result.pdf)))
-    for found in pdfs.values():
+        found_pdfs.setdefault((job.condition, job.locale, job.handout), []).append(
+            (edition, job.paper, job.relative_path().name, pdf.size))
+    for found in found_pdfs.values():
         found.sort(key=lambda p: (p[0] != STANDARD, p[0] != "large-print", p[0], paper_order.get(p[1], 9), p[1]))
 
     def order(tags: Iterable[str]) -> list[str]:
@@ -456,14 +463,14 @@ def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
                 composed = builder.composed[(condition.name, tag, spec.name)]
                 document = composed.document
                 links = [PdfLink(paper, edition, href, size, file_size(size, tag))
-                         for edition, paper, href, size in pdfs.get((condition.name, tag, spec.name), [])]
+                         for edition, paper, href, size in found_pdfs.get((condition.name, tag, spec.name), [])]
                 entry = HandoutEntry(spec.name, plain_text(document.title), document, links, spec.kind)
                 html = HtmlWriter(document)
                 body = Markup(html.sections())
                 intro, rest = html.split()
                 versions = [version(other, f"../{other}/{spec.name}.html", other == tag) for other in tags
                             if any(s.name == spec.name for s in built[other])]
-                writer.page("handout.html.j2", output / condition.name / tag / f"{spec.name}.html", {
+                writer.page("handout.html.j2", f"{condition.name}/{tag}/{spec.name}.html", {
                     **writer.common(texts, tag, direction, "../../", versions),
                     "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
                     "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
@@ -471,7 +478,7 @@ def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
                 }, tag)
                 entries.append(entry)
             versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
-            writer.page("locale.html.j2", output / condition.name / tag / "index.html", {
+            writer.page("locale.html.j2", f"{condition.name}/{tag}/index.html", {
                 **writer.common(texts, tag, direction, "../../", versions),
                 "condition_title": condition_title, "handouts": entries,
                 "file_size": lambda size, tag=tag: file_size(size, tag),
@@ -489,19 +496,15 @@ def write_site(project, output: Path, builder, plan, rendered) -> list[Path]:
                            "title": writer.page_texts(condition, source_locale).t(condition.title_key)})
     first = next(iter(project.manifest.conditions.values()))
     texts = writer.page_texts(first, source_locale)
-    writer.page("index.html.j2", output / "index.html", {
+    writer.page("index.html.j2", "index.html", {
         **writer.common(texts, source_locale, _direction(source_locale), "", []),
         "fonts": Markup('<link rel="stylesheet" href="{}">\n').format(writer.fonts.stylesheet(FIRST_PAGE_FONTS)),
         "font_stylesheet": writer.fonts.stylesheet(FIRST_PAGE_FONTS),
         "conditions": conditions, "languages": [languages[tag] for tag in order(languages)],
     }, FIRST_PAGE_FONTS)
-    files = {CSS_FILE: (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")}
-    files |= writer.fonts.files()
-    for relative, data in sorted(files.items()):
-        target = output / relative
-        write_atomically(target, data)
-        writer.written.append(target)
-    return writer.written
+    writer.files[CSS_FILE] = (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")
+    writer.files |= writer.fonts.files()
+    return writer.files
 
 
-__all__ = ["write_site", "HtmlWriter", "PdfLink", "Version", "Status", "edition_of", "palette_css"]
+__all__ = ["write_site", "PdfFile", "HtmlWriter", "PdfLink", "Version", "Status", "edition_of", "palette_css"]

@@ -8,16 +8,22 @@ one-handout build reads its language and condition, not the whole project.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from handouts.catalog import Catalog, LocaleMeta, Message, check_source, check_translation, read_catalog
 from handouts.errors import CatalogError, HandoutsError, Location
 from handouts.formatting import babel_locale, language_name
 from handouts.project import Condition, Project
 from handouts.state import KeyState, is_reviewed, is_stale, load_state
+
+if TYPE_CHECKING:
+    from handouts.buildstate import ParsedCache
+
+T = TypeVar("T")
 
 STATUS_ORDER = ("new", "draft", "reviewed", "source")
 
@@ -102,6 +108,10 @@ class CatalogStore:
         self.placeholders = frozenset(placeholders)
         self._files: dict[tuple[str, str, bool], Catalog] = {}
         self._states: dict[tuple[str, str], dict[str, KeyState]] = {}
+        self._checked: set[tuple[str, str, bool]] = set()  # translations found to mirror their source
+        # Set by a build: files read and checked by an earlier build, kept in its output folder.
+        self.parsed: ParsedCache | None = None
+        self._stale: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}  # read once, so computed once
 
     @property
     def source_locale(self) -> str:
@@ -110,8 +120,13 @@ class CatalogStore:
     def read(self, tag: str, name: str, allow_empty: bool) -> Catalog:
         cache = (tag, name, allow_empty)
         if cache not in self._files:
-            self._files[cache] = read_catalog(self.project.catalog_path(tag, name), allow_empty=allow_empty)
+            path = self.project.catalog_path(tag, name)
+            self._files[cache] = self._parsed(f"catalog:{allow_empty}", path,
+                                              lambda: read_catalog(path, allow_empty=allow_empty))
         return self._files[cache]
+
+    def _parsed(self, how: str, path: Path, read: Callable[[], T]) -> T:
+        return read() if self.parsed is None else self.parsed.get(how, path, read)
 
     def source(self, name: str) -> Catalog:
         """The source language's catalog ``name``, checked (placeholders, dates, no key
@@ -139,7 +154,9 @@ class CatalogStore:
             return self.source(name)
         source = self.source(name)
         catalog = self.read(tag, name, allow_missing)
-        check_translation(catalog, source, allow_missing)
+        if (tag, name, allow_missing) not in self._checked:  # both files are read once: checked once
+            check_translation(catalog, source, allow_missing)
+            self._checked.add((tag, name, allow_missing))
         return catalog
 
     def has(self, tag: str, name: str) -> bool:
@@ -165,7 +182,8 @@ class CatalogStore:
     def state(self, tag: str, name: str) -> dict[str, KeyState]:
         cache = (tag, name)
         if cache not in self._states:
-            self._states[cache] = load_state(self.project.state_path(tag, name))
+            path = self.project.state_path(tag, name)
+            self._states[cache] = self._parsed("state", path, lambda: load_state(path))
         return self._states[cache]
 
     def translation_state(self, texts: Texts) -> TranslationState:
@@ -175,6 +193,12 @@ class CatalogStore:
         """Translated keys whose source text changed since they were translated."""
         if texts.locale == self.source_locale:
             return frozenset()
+        memo = (texts.locale, tuple(id(c) for c in texts.catalogs))
+        if memo not in self._stale:
+            self._stale[memo] = self._find_stale(texts)
+        return self._stale[memo]
+
+    def _find_stale(self, texts: Texts) -> frozenset[str]:
         stale = set()
         for catalog in texts.catalogs:
             source = self.source(catalog.name)

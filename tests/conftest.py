@@ -83,7 +83,7 @@ def example_settings() -> Settings:
 def built(tmp_path_factory):
     """The full matrix, built as the README's build command builds it (no settings)."""
     output = tmp_path_factory.mktemp("output")
-    written = build(PROJECT, output, settings=Settings())
+    written = build(PROJECT, output, settings=Settings()).rendered
     return output, written
 
 

@@ -265,7 +265,7 @@ def test_an_english_passage_in_a_spanish_handout_carries_its_own_lang(project_co
 
     replace_on_line(catalog_file(project_copy, "es"), "    clothes:", '"Use ropa limpia y seca."', '""')
     result = run_tool(sys.executable, "-m", "handouts", "build", "--locale", "es", "--handout", "checklist",
-                      "--paper", "a4", "--no-large-print", "--fallback-english", cwd=project_copy)
+                      "--paper", "a4", "--no-large-print", "--fallback-english", "--site", cwd=project_copy)
     assert result.returncode == 0, result.stderr
     path = pdf_path(project_copy / "output", "higm", "es", "checklist")
     with pikepdf.open(path) as pdf:

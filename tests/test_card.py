@@ -202,7 +202,7 @@ def sheets(tmp_path_factory):
     settings_file.write_text(f'site_url: "{SITE}"\n', encoding="utf-8")
     settings = read_settings(settings_file, PROJECT.manifest)
     written = build(PROJECT, out, settings=settings, locales=["en"], handouts=list(set(CARD_OF.values())),
-                    site=False)
+                    site=False).rendered
     return out, [path for path, _ in written]
 
 

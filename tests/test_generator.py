@@ -218,7 +218,8 @@ def test_a_condition_written_in_fewer_languages_is_left_out_where_it_does_not_ex
       action-plan: {kind: page}
 """, 1).replace("default: \"38.0 C\"", "default: \"38.0 C\"\n  peak_flow: {type: text, default: \"250\"}"),
         encoding="utf-8")
-    result = cli("build", "--locale", "en", "--locale", "es", "--paper", "a4", "--no-large-print", cwd=project_copy)
+    result = cli("build", "--locale", "en", "--locale", "es", "--paper", "a4", "--no-large-print", "--site",
+                 cwd=project_copy)
     assert result.returncode == 0, result.stderr
     assert "pollen: not written in es yet" in result.stderr
     output = project_copy / "output"

@@ -121,7 +121,7 @@ def test_a_long_warning_box_splits_across_pages_in_large_print(project_copy, tmp
 
 def test_a_one_page_sheet_has_no_page_number_and_a_longer_one_counts_its_pages(tmp_path):
     written = build(PROJECT, tmp_path, settings=Settings(), locales=["en"], handouts=["checklist"],
-                    papers=["letter"], editions=("standard", "large-print"), site=False)
+                    papers=["letter"], editions=("standard", "large-print"), site=False).rendered
     for path, result in written:
         text = run_tool("pdftotext", str(path), "-").stdout
         pages = int(re.search(r"Pages:\s+(\d+)", run_tool("pdfinfo", str(path)).stdout).group(1))
@@ -162,7 +162,7 @@ def test_no_last_page_holds_only_the_small_print(locale, tmp_path):
     for settings in (Settings(), read_settings(ROOT / "handouts.example.yaml", PROJECT.manifest)):
         output = tmp_path / ("example" if settings.clinic else "none")
         written = build(PROJECT, output, settings=settings, locales=[locale], handouts=PAGE_HANDOUTS,
-                        papers=["letter"], site=False)
+                        papers=["letter"], site=False).rendered
         _check_last_pages(written, locale, settings)
 
 
@@ -184,7 +184,7 @@ def _check_last_pages(written, locale: str, settings: Settings) -> None:
 def test_every_locale_builds_on_letter_and_a4_with_the_example_settings(tmp_path, example_settings):
     """A clinic's own settings never fail the build: text that needs more room takes
     more pages."""
-    written = build(PROJECT, tmp_path, settings=example_settings, papers=["letter", "a4"], site=False)
+    written = build(PROJECT, tmp_path, settings=example_settings, papers=["letter", "a4"], site=False).rendered
     locales = {result.job.locale for _, result in written}
     assert locales == set(ALL_LOCALES)
     for path, result in written:

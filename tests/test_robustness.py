@@ -550,7 +550,7 @@ def test_08_a_failing_site_template_writes_no_pdf(project_copy):
     at = text.rfind("{% endblock %}") if "{% endblock %}" in text else len(text)
     index.write_text(text[:at] + "{{ no_such_variable }}" + text[at:], encoding="utf-8")
     result = handouts(project_copy, "build", "--locale", "es", "--handout", "checklist", "--paper", "a4",
-                      "--no-large-print", "-q")
+                      "--no-large-print", "--site", "-q")
     error_line(result, 1, "index.html.j2")
     assert not output.exists() or snapshot(output) == {}
 

@@ -215,7 +215,7 @@ def test_a_reviewed_translation_says_so_with_reviewer_and_date(project_copy, tmp
         html = (output / CONDITION / "ar" / f"{PAGE}.html").read_text(encoding="utf-8")
         return " ".join(re.sub(r"<[^>]+>", " ", re.search(r'<div class="status.*?</div>', html, re.S).group(0)).split())
 
-    args = ("build", "--locale", "ar", "--locale", SOURCE, "--handout", PAGE, "--paper", "a4", "--no-large-print")
+    args = ("build", "--locale", "ar", "--locale", SOURCE, "--handout", PAGE, "--paper", "a4", "--no-large-print", "--site")
     cli = [sys.executable, "-m", "handouts"]
     assert run_tool(*cli, *args, "-o", str(tmp_path / "draft"), cwd=project_copy).returncode == 0
     assert run_tool(*cli, "review", "--locale", "ar", "--by", "Dr. Amal Haddad", "--date", "2026-02-03",
@@ -361,21 +361,22 @@ def test_fill_in_fields_share_one_grid():
 def test_a_new_pdf_edition_is_linked_without_a_template_change(project, tmp_path):
     """The build passes every PDF of a handout with its paper and edition: a fold-over card
     (an edition the card work adds) appears with its label, in the page's language."""
-    from handouts.build import Builder, Job, Rendered, make_plan
+    from handouts.build import Builder, Job, make_plan
+    from handouts.files import write_atomically
     from handouts.settings import Settings
-    from handouts.site import edition_of, write_site
+    from handouts.site import PdfFile, edition_of, write_site
 
     settings = Settings()
     builder = Builder(project, settings)
     plan = make_plan(project, builder.store, settings, locales=[SOURCE, "ar"], handouts=[CARD], papers=["a4"],
                      editions=("standard",))
-    rendered = []
+    pdfs = []
     for job in plan.jobs:
         builder.compose(project.handout(job.condition, job.handout), plan.texts[(job.condition, job.locale)])
-        rendered += [Rendered(job, b"%PDF" + b" " * 3000, 0.0),
-                     Rendered(Job(job.condition, job.locale, job.handout, job.paper, "foldover"), b"%PDF" + b" " * 9000, 0.0)]
-    assert [edition_of(r.job) for r in rendered[:2]] == ["standard", "foldover"]
-    write_site(project, tmp_path, builder, plan, rendered)
+        pdfs += [PdfFile(job, 3004), PdfFile(Job(job.condition, job.locale, job.handout, job.paper, "foldover"), 9004)]
+    assert [edition_of(p.job) for p in pdfs[:2]] == ["standard", "foldover"]
+    for relative, data in write_site(project, builder, plan, pdfs).items():
+        write_atomically(tmp_path / relative, data)
     links = parse(tmp_path / CONDITION / "ar" / f"{CARD}.html").find("a", type="application/pdf")
     assert [a["href"] for a, _ in links] == [f"{CARD}-a4.pdf", f"{CARD}-foldover-a4.pdf"]
     assert texts_of(CONDITION, "ar").get("site.edition_foldover").text in links[1][1]

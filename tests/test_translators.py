@@ -245,7 +245,7 @@ def test_a_new_language_from_scaffold_to_print(project_copy, tmp_path):
     assert imported.meta.status == "draft" and imported.meta.translated_by.startswith("Test Übersetzerin")
     check = cli(project_copy, "check", "--locale", "de")
     assert check.returncode == 0, check.stdout
-    build = cli(project_copy, "build", "--locale", "de", "--paper", "a4")
+    build = cli(project_copy, "build", "--locale", "de", "--paper", "a4", "--site")
     assert build.returncode == 0, build.stderr
     assert (project_copy / "output" / "higm" / "de" / "er-card-a4.pdf").is_file()
     assert (project_copy / "output" / "translation-status.html").is_file()

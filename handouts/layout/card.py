@@ -62,7 +62,7 @@ from handouts.layout.imposition import (
     foldover,
 )
 from handouts.layout.paper import PAPERS, RenderRequest
-from handouts.layout.rl_patches import apply_patches
+from handouts.layout.rl_patches import apply_patches, begin_document
 from handouts.layout.styles import INK, RULE, WARNING, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Node, StructureMap, Tagger, Widget, WidgetRef, artifact, attach, marked, plan_structure
 
@@ -281,14 +281,21 @@ def _culprits(section: Section, count: int = 3) -> list[tuple[str, int]]:
     return [(key, line) for _, key, line in found[:count]]
 
 
-def layout_face(section: Section, languages: Languages, where: Location, *, emphasis: bool = False) -> Face:
+def layout_face(section: Section, languages: Languages, where: Location, *, emphasis: bool = False,
+                known: float | None = None) -> Face:
     """The face at the largest size that fits, or a LayoutError naming its longest texts
-    and how much room they lack at the smallest size."""
+    and how much room they lack at the smallest size.
+
+    ``known``: the size this face was found to fit at before (see ``layout_faces``),
+    tried first: the sizes above it did not fit then, so they are not tried again."""
     needed = None
     error: LayoutError | None = None
     # A face in a script set larger may go on shrinking until its text reaches SMALLEST too.
     factor = max([languages.factor(languages.of_block(block)) for block in section.blocks] or [1.0])
-    for nominal in sizes(LARGEST, SMALLEST / factor):
+    candidates = sizes(LARGEST, SMALLEST / factor)
+    if known is not None:
+        candidates = [known] + [size for size in candidates if size < known]
+    for nominal in candidates:
         try:
             flowables = _face_flowables(section, languages, nominal, emphasis)
             heights, needed = _measure(flowables, CONTENT_WIDTH)
@@ -332,9 +339,27 @@ def faces_of(document: Document) -> tuple[Section, ...]:
     return faces
 
 
+# The size each face of a document fits at, by (id(document), font stack): each card is
+# rendered four times (duplex and fold-over sheet, Letter and A4) from the same document,
+# one after another, and finding the size tries up to nine. Only the sizes are kept:
+# the flowables are made anew for every sheet, tagged into that sheet's structure tree.
+# The document is kept with its sizes, so a new document at a reused id is not taken
+# for it; a few entries are enough.
+_FACE_SIZES: dict[tuple[int, FontStack], tuple[Document, list[float]]] = {}
+_FACE_SIZES_KEPT = 8
+
+
 def layout_faces(document: Document, languages: Languages, where: Location) -> list[Face]:
-    return [layout_face(section, languages, where, emphasis=index == 0)
-            for index, section in enumerate(faces_of(document))]
+    key = (id(document), languages.stack)
+    entry = _FACE_SIZES.get(key)
+    known = entry[1] if entry is not None and entry[0] is document else None
+    faces = [layout_face(section, languages, where, emphasis=index == 0, known=known[index] if known else None)
+             for index, section in enumerate(faces_of(document))]
+    if known is None:
+        if len(_FACE_SIZES) >= _FACE_SIZES_KEPT:
+            del _FACE_SIZES[next(iter(_FACE_SIZES))]  # the oldest
+        _FACE_SIZES[key] = (document, [face.size for face in faces])
+    return faces
 
 
 # --------------------------------------------------------------------------- form fields
@@ -620,6 +645,7 @@ def _draw_marks(canvas: Canvas, imposition: Imposition, page: int) -> None:
 
 def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
     apply_patches()
+    begin_document()
     stack, paper, info, where = request.stack, request.paper, request.info, request.where
     tagger = Tagger(document.lang)
     structure = plan_structure(document, tagger)
@@ -631,7 +657,8 @@ def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes
     page_width, page_height = PAPERS[paper]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=1, lang=info.lang,
-                    initialFontName=stack.regular_name, pageCompression=1)
+                    initialFontName=stack.regular_name,
+                    pageCompression=0)  # streams are compressed once, when the structure pass saves the PDF
     canvas.setTitle(info.title)
     canvas.setAuthor(info.author)
     canvas.setSubject(info.subject)

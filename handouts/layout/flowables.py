@@ -65,6 +65,7 @@ def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = 
 _NO_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u2060"))
 
 
+@lru_cache(maxsize=4096)  # the same texts are set again on A4 and Letter, and in large print
 def _with_fallback(text: str, stack: FontStack, bold: bool) -> str:
     primary = stack.primary.bold_name if bold else stack.primary.regular_name
     runs: list[tuple[str, str]] = []  # (font, text)
@@ -705,6 +706,7 @@ class Marks:
     warning_icon: float = 7 * mm
     figure_size: float = 10 * mm
     columns: bool = True  # short bullet lists may stand in two columns
+    field_after: float = 0.0  # room under the last line to write on, before text (the card has none to spare)
 
 
 class _FlowableMaker(DocumentVisitor):
@@ -808,13 +810,14 @@ def block_flowables(
     blocks: Sequence[Block], styles: TextStyles, *, check_box: float = 5 * mm,
     field_line: float = 6 * mm, callout_padding: float = 4 * mm, keep_headings: bool = True,
     columns: bool = True, icon_size: float = 8 * mm, warning_icon: float = 7 * mm, figure_size: float = 10 * mm,
+    field_after: float = 0.0,
 ) -> list[Flowable]:
     """Flowables for a sequence of blocks, in reading order.
 
     A heading, and a paragraph that leads into a list, never end a page: they are
     kept with the first flowable that follows.
     """
-    marks = Marks(check_box, field_line, callout_padding, icon_size, warning_icon, figure_size, columns)
+    marks = Marks(check_box, field_line, callout_padding, icon_size, warning_icon, figure_size, columns, field_after)
     return _block_flowables(blocks, styles, marks, keep_headings=keep_headings)
 
 
@@ -832,6 +835,9 @@ def _block_flowables(blocks: Sequence[Block], styles: TextStyles, marks: Marks, 
             pending.extend(maker.visit(block))
             continue
         made = maker.visit(block)
+        if isinstance(block, (Field, FieldRow)) and following is not None and \
+                not isinstance(following, (Field, FieldRow)):
+            made[-1].spaceAfter = marks.field_after  # the text that follows clears the last rule
         if pending:
             if not keep_headings:
                 made = pending + made

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
 from handouts.formatting import script_of
-from handouts.layout.rl_patches import apply_patches
+from handouts.layout.rl_patches import apply_patches, is_private_use
 
 CONFIG = Path(__file__).with_name("fonts.yaml")
 
@@ -96,6 +96,10 @@ class FontStack:
     spacing: float = 1.3  # line height / type size
     scale: float = 1.0  # type size / nominal size: how much larger the script is set than Latin
     card_spacing: float | None = None  # line height on the wallet card, where room is fixed
+    # (char, bold) -> font_for's answer: it is asked for every character of every text
+    # laid out (millions of times a build) and the answer never changes.
+    _found: dict[tuple[str, bool], str | None] = field(default_factory=dict, init=False, repr=False,
+                                                        compare=False, hash=False)
 
     @property
     def compact_spacing(self) -> float:
@@ -118,12 +122,18 @@ class FontStack:
 
     def font_for(self, char: str, bold: bool = False) -> str | None:
         """The registered font that sets ``char``: the first family that has it."""
+        key = (char, bold)
+        if key in self._found:
+            return self._found[key]
         code = ord(char)
+        found = None
         for family in self.families:
             name = family.bold_name if bold else family.regular_name
             if code in _cmap(name):
-                return name
-        return None
+                found = name
+                break
+        self._found[key] = found
+        return found
 
 
 def _face(entry: dict) -> FaceFile:
@@ -162,17 +172,25 @@ def all_families() -> list[Family]:
 
 
 def stack_for(locale: str) -> FontStack:
-    """The font stack that prints ``locale`` (by its script, from fonts.yaml)."""
-    _, stacks, locales, scripts = _config()
-    script = locales.get(locale) or locales.get(locale.split("-")[0]) or scripts.get(script_of(locale) or "")
-    if script is None:
-        raise FontError(f"no font stack is configured for locale {locale!r} (add it under 'locales')", Location(CONFIG))
-    stack = stacks[script]
+    """The font stack that prints ``locale`` (by its script, from fonts.yaml), its fonts
+    registered for drawing."""
+    stack = configured_stack(locale)
     for family in stack.families:
         register(family)
     return stack
 
 
+def configured_stack(locale: str) -> FontStack:
+    """The font stack of ``locale`` as fonts.yaml names it, no font file read (the web
+    pages need the names and the files, not ReportLab's fonts)."""
+    _, stacks, locales, scripts = _config()
+    script = locales.get(locale) or locales.get(locale.split("-")[0]) or scripts.get(script_of(locale) or "")
+    if script is None:
+        raise FontError(f"no font stack is configured for locale {locale!r} (add it under 'locales')", Location(CONFIG))
+    return stacks[script]
+
+
+@lru_cache(maxsize=None)  # one object per pair, so its font_for answers are kept
 def combined(first: FontStack, second: FontStack) -> FontStack:
     """``first``'s families, then ``second``'s it lacks: text in one language on a
     handout in another (the care staff's side of the card) finds every character.
@@ -213,16 +231,20 @@ def _prefer_printable(glyph_to_char: dict[int, list[int]]) -> None:
 @lru_cache(maxsize=None)
 def _cmap(face_name: str) -> frozenset[int]:
     face = pdfmetrics.getFont(face_name).face
-    return frozenset(code for code in face.charToGlyph if code < 0xE000 or code > 0xF8FF)
+    return frozenset(code for code in face.charToGlyph if not is_private_use(code))
 
 
 def check_coverage(document: Document, stack: FontStack, settings_file: Path | None = None) -> None:
     """Every character of the document must have a glyph in some family of its stack."""
+    covered = set(NO_GLYPH_NEEDED) | {" "}  # each character is looked up once, not at every use
     for span in iter_spans(document):
-        for char in span.text:
-            if char in NO_GLYPH_NEEDED or char == " ":
+        if not set(span.text) - covered:
+            continue
+        for char in span.text:  # in order: the first character missing is the one named
+            if char in covered:
                 continue
             if stack.font_for(char, bold=False) and stack.font_for(char, bold=True):
+                covered.add(char)
                 continue
             name = unicodedata.name(char, "unnamed character")
             where = span.where or Location(settings_file or Path("clinic settings"))

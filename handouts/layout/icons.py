@@ -2,6 +2,13 @@
 
 svglib turns each SVG (see ``handouts.pictograms``) into ReportLab drawing operations;
 drawn inverted (white on black, as on the card's band), ink and paper swap.
+
+ReportLab's renderer walks the drawing's tree on every call, and a build draws the
+same few dozen pictograms thousands of times. So each (pictogram, ink) is rendered
+once, on a scratch canvas, and the content-stream operators it wrote are replayed
+wherever it is drawn, inside the same ``q ... Q`` and scaling: the page gets exactly
+the bytes the renderer would have written. The caller's tagging (an artifact, or
+marked content around the call) is untouched.
 """
 
 from __future__ import annotations
@@ -40,6 +47,21 @@ def _drawing(name: str, inverse: bool) -> Drawing:
     return drawing
 
 
+@lru_cache(maxsize=None)
+def _operators(name: str, inverse: bool) -> tuple[str, ...]:
+    """The operators ReportLab's renderer writes for the pictogram at its own size, or
+    () when they name a resource of the page (a colour space, a transparency state:
+    those belong to one document, and the house style has none).
+
+    They depend on nothing of the canvas they are drawn on (every colour, line width,
+    dash, cap, join and fill rule is set by the renderer inside its own ``q ... Q``),
+    except its transparency state, which ``draw`` checks."""
+    scratch = Canvas(io.BytesIO(), invariant=1)
+    _ShapesOnly().draw(_drawing(name, inverse), scratch, 0, 0, showBoundary=False)
+    operators = tuple(scratch._code)
+    return () if any("/" in op for op in operators) else operators
+
+
 def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse: bool = False,
          mirror: bool = False) -> None:
     """Draw pictogram ``name`` in a ``size`` square whose lower left corner is (x, y).
@@ -51,7 +73,13 @@ def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse:
     canvas.saveState()
     canvas.translate(x + (size if flip else 0), y)
     canvas.scale(-scale if flip else scale, scale)
-    _ShapesOnly().draw(source, canvas, 0, 0, showBoundary=False)
+    operators = _operators(name, inverse)
+    # A transparency or overprint set on the canvas would make the renderer write a
+    # graphics state to undo it: then it draws, as it did before the recording.
+    if operators and not canvas._extgstate._d:
+        canvas._code.extend(operators)
+    else:
+        _ShapesOnly().draw(source, canvas, 0, 0, showBoundary=False)
     canvas.restoreState()
 
 

@@ -27,7 +27,7 @@ from handouts.formatting import format_number
 from handouts.layout.flowables import Rule, Stack, block_flowables, make_text
 from handouts.layout.paper import PAPERS, RenderRequest
 from handouts.layout.policy import Sizes, policy
-from handouts.layout.rl_patches import apply_patches
+from handouts.layout.rl_patches import apply_patches, begin_document
 from handouts.layout.styles import ACCENT, RULE, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
 
@@ -102,7 +102,7 @@ def page_styles(setting: TextSetting, sizes: Sizes) -> TextStyles:
 def _story(document: Document, styles: TextStyles, sizes: Sizes, frame: tuple[float, float]) -> list[Flowable]:
     marks = dict(check_box=sizes.check_box, field_line=sizes.field_line, callout_padding=sizes.callout_padding,
                  icon_size=sizes.list_icon, warning_icon=sizes.warning_icon, figure_size=sizes.figure,
-                 columns=sizes.columns)
+                 columns=sizes.columns, field_after=sizes.field_after)
     sections = list(document.flow)
     # The closing sections without a heading of their own (contacts, the small print)
     # stay together and with content before them: no page holds only those.
@@ -194,6 +194,7 @@ def _take_last(story: list[Flowable], tail: list[Flowable], frame: tuple[float, 
 def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger, PageLayout]:
     """Lay out a page handout by the policy: the PDF, its tags, and the numbers it used."""
     apply_patches()
+    begin_document()
     stack, paper, info = request.stack, request.paper, request.info
     rules = policy()
     grid = rules.grid(paper, large_print=request.large_print, overrides=dict(request.layout))
@@ -222,6 +223,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
         producer="handouts (ReportLab)",
         lang=info.lang,
         invariant=1,
+        pageCompression=0,  # streams are compressed once, when the structure pass saves the PDF
         initialFontName=stack.regular_name,
     )
 

@@ -58,6 +58,7 @@ class Marks:
     list_icon: float
     figure: float
     field_line: float
+    field_after: float
     callout_padding: float
 
 
@@ -77,6 +78,7 @@ class Sizes:
     list_icon: float
     figure: float
     field_line: float
+    field_after: float
     callout_padding: float
     columns: bool
 
@@ -120,6 +122,7 @@ class Policy:
             list_icon=body * marks.list_icon,
             figure=body * marks.figure,
             field_line=body * marks.field_line,
+            field_after=body * marks.field_after,
             callout_padding=body * marks.callout_padding,
             columns=edition.columns,
         )

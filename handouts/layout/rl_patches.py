@@ -5,7 +5,7 @@ text; ``apply_patches()`` (called by every renderer before drawing) corrects bot
 
 - the ToUnicode map: glyphs with no Unicode value of their own (ligatures, conjuncts,
   contextual forms) get private-use codes; the map says which characters each stands
-  for (recorded in ``GLYPH_TEXT`` while shaping), and leaves out codes that map to
+  for (recorded in ``GLYPH_TEXT`` as the document is drawn), and leaves out codes that map to
   nothing (U+0000), as PDF/UA requires;
 - the widths: a private-use glyph gets its own advance, not the one it had in one
   shaped run (kerning included).
@@ -31,7 +31,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         if not value:
             continue
         text = GLYPH_TEXT.get((key, value))
-        target = text.encode("utf-16-be").hex().upper() if text else f"{value:04X}"
+        target = (text or chr(value)).encode("utf-16-be").hex().upper()  # beyond the BMP: a surrogate pair
         entries.append(f"<{code:02X}> <{target}>")
     return "\n".join(
         [
@@ -60,17 +60,57 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 def _hb_font(self, fontSize=10):
-    """ReportLab gives a glyph with no Unicode value the width it had in one shaped run
-    (kerning included); the PDF's /Widths must hold the glyph's own advance."""
+    """Two corrections to the private-use codes ReportLab gives glyphs that have no
+    Unicode value (an Indic conjunct, an Arabic ligature):
+
+    - the code depends on the glyph only: ReportLab hands out codes in the order glyphs
+      are first shaped in the process, so a PDF's bytes depended on what the same
+      process had drawn before (a build on several processes differed run to run);
+    - the width is the glyph's own advance: ReportLab keeps the width it had in one
+      shaped run (kerning included), and the PDF's /Widths must hold the advance."""
     font = _ORIGINAL_HB_FONT(self, fontSize)
-    add_private = self.hbAddPrivate
-    scale = 1000 / self.face.unitsPerEm
+    face = self.face
+    scale = 1000 / face.unitsPerEm
+    codes = _private_codes(self)
 
-    def add_with_true_advance(name, gid, advance):
-        return add_private(name, gid, font.get_glyph_h_advance(gid) * scale)
+    def add_by_glyph(name, gid, advance):
+        code = codes[gid]
+        if face.charToGlyph.get(code) != gid:
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = font.get_glyph_h_advance(gid) * scale
+        return code
 
-    self.hbAddPrivate = add_with_true_advance
+    self.hbAddPrivate = add_by_glyph
     return font
+
+
+PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))  # the BMP's area, then plane 15's
+
+
+def is_private_use(code: int) -> bool:
+    return any(code in area for area in PRIVATE_USE)
+
+
+def _private_codes(font) -> dict[int, int]:
+    """Glyph id -> private-use code for each glyph without a Unicode value: the free
+    private-use codes in glyph order, fixed when the font is first shaped (plane 15's
+    area holds what the BMP's cannot: a CJK face has 15,000 such glyphs)."""
+    codes = getattr(font, "_handouts_private_codes", None)
+    if codes is None:
+        face = font.face
+        taken = set(face.charToGlyph)
+        free = (code for area in PRIVATE_USE for code in area if code not in taken)
+        unmapped = (gid for gid in range(face.numGlyphs) if gid not in face.glyphToChar)
+        codes = dict(zip(unmapped, free))
+        font._handouts_private_codes = codes
+    return codes
+
+
+def begin_document() -> None:
+    """A new PDF: its ToUnicode maps will say what the glyphs drawn in it stand for,
+    whatever the process drew before (a worker renders many documents)."""
+    GLYPH_TEXT.clear()
 
 
 def apply_patches() -> None:

@@ -45,7 +45,7 @@ from reportlab.platypus import Flowable
 from handouts.document import Block, Inline
 from handouts.layout.fonts import FontStack, _cmap, needs_synthetic_bold
 from handouts.layout.overflow import too_wide
-from handouts.layout.rl_patches import GLYPH_TEXT
+from handouts.layout.rl_patches import GLYPH_TEXT, is_private_use
 from handouts.layout.scripts import INHERITED, char_script, resolve_scripts
 from handouts.pdf.tags import marked
 
@@ -54,6 +54,7 @@ _RTL_CLASSES = {1, 13}  # ICU UCharDirection: RIGHT_TO_LEFT, RIGHT_TO_LEFT_ARABI
 # They steer the bidi algorithm and the line breaker and are never drawn.
 WORD_JOINER = "\u2060"
 _BIDI_CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u200e\u200f" + WORD_JOINER)
+_NOT_DRAWN = dict.fromkeys(map(ord, _BIDI_CONTROLS))  # str.translate: drop the controls
 
 
 def _is_rtl_char(char: str) -> bool:
@@ -81,6 +82,11 @@ class Shaped:
 
     glyphs: ShapedStr
     width: float  # points
+    # (font face key, private-use code, characters) for each glyph with no Unicode value
+    # of its own: recorded into the document's ToUnicode map when the run is drawn
+    # (``record_glyph_texts``), so the map depends on that document alone, not on what
+    # else the process shaped before (``shape`` is cached).
+    texts: tuple[tuple[str, int, str], ...] = ()
 
 
 @lru_cache(maxsize=256)
@@ -119,20 +125,29 @@ def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) 
             ttf.pdfScale(position.y_offset),
             face.charWidths[code],
         ))
-    _record_glyph_text(text, font, codes, [d.cluster for d in data])
+    texts = _glyph_texts(text, font, codes, [d.cluster for d in data])
     width = sum(d.x_advance for d in data) * size / 1000
-    return Shaped(ShapedStr("".join(map(chr, codes)), shapeData=data), width)
+    return Shaped(ShapedStr("".join(map(chr, codes)), shapeData=data), width, texts)
 
 
-def _record_glyph_text(text: str, font: str, codes: list[int], clusters: list[int]) -> None:
-    """Remember the characters a private-use glyph was shaped from (its cluster)."""
+def _glyph_texts(text: str, font: str, codes: list[int], clusters: list[int]) -> tuple[tuple[str, int, str], ...]:
+    """The characters each private-use glyph was shaped from (its cluster)."""
     starts = sorted(set(clusters))
     key = None
+    found = []
     for code, cluster in zip(codes, clusters):
-        if 0xE000 <= code <= 0xF8FF and clusters.count(cluster) == 1:
+        if is_private_use(code) and clusters.count(cluster) == 1:
             key = key or _face_key(font)
             later = [c for c in starts if c > cluster]
-            GLYPH_TEXT.setdefault((key, code), text[cluster:later[0] if later else len(text)])
+            found.append((key, code, text[cluster:later[0] if later else len(text)]))
+    return tuple(found)
+
+
+def record_glyph_texts(shaped: Shaped) -> None:
+    """Drawn: the first text a glyph stands for in this document is the one its
+    ToUnicode map gives (``rl_patches.begin_document`` starts each document afresh)."""
+    for key, code, text in shaped.texts:
+        GLYPH_TEXT.setdefault((key, code), text)
 
 
 def _icu_locale(lang: str) -> icu.Locale:
@@ -219,38 +234,34 @@ def visual_order(levels: list[int]) -> list[int]:
     return order
 
 
-class ShapedText(Flowable):
-    """A paragraph set line by line: ICU breaks, HarfBuzz shapes by script run, ICU bidi orders."""
+class _Prepared:
+    """What setting a paragraph needs that depends on its text and fonts, not on the
+    type size or the width: each character's font, script and bidi level, the
+    unbreakable segments and their runs. The same text is set many times (at every
+    size a card face tries, on Letter and A4, in large print), so it is prepared once
+    (``_prepare``) and shared: nothing in it changes after it is made, except that it
+    remembers its segments' widths at each type size once they are measured."""
 
-    def __init__(self, content: Inline, style, block: Block | None, stack: FontStack, lang: str, rtl: bool):
-        super().__init__()
-        self.content = content
-        self.block = block
-        self.style = style
+    def __init__(self, spans: tuple[tuple[str, str | None], ...], bold: bool, stack: FontStack, lang: str,
+                 rtl: bool):
         self.stack = stack
         self.lang = lang
-        self.rtl = rtl
-        self.text = "".join(span.text for span in content)
-        self.size = style.fontSize
-        self.leading = style.leading
-        bold = style.fontName.endswith("-Bold")
-        self.chars = self._assign_fonts(bold)
+        self.text = "".join(text for text, _ in spans)
+        self.chars = self._assign_fonts(spans, bold)
         self.scripts = resolve_scripts(self.text)
         self.levels = _bidi_levels(self.text, rtl)
         self.segments = self._segments()
-        self._segment_starts = [start for start, _ in self.segments]
+        self.segment_starts = [start for start, _ in self.segments]
         # Per segment: the runs of its content, and the runs of its trailing spaces.
-        self._segment_runs = [self._split_runs(start, end) for start, end in self.segments]
-        self._lines: list[tuple[int, int]] | None = None
-        self._fixed = False
+        self.segment_runs = [self._split_runs(start, end) for start, end in self.segments]
+        # Type size -> per segment, the widths of its content and of its trailing spaces.
+        self.widths: dict[float, tuple[list[float], list[float]]] = {}
 
-    # -------------------------------------------------------------- preparation
-
-    def _assign_fonts(self, bold: bool) -> list[_Char]:
+    def _assign_fonts(self, spans: tuple[tuple[str, str | None], ...], bold: bool) -> list[_Char]:
         chars: list[_Char] = []
         hrefs = []
-        for span in self.content:
-            hrefs.extend([span.href] * len(span.text))
+        for text, href in spans:
+            hrefs.extend([href] * len(text))
         fallback = self.stack.primary.bold_name if bold else self.stack.primary.regular_name
         previous = fallback
         for char, href in zip(self.text, hrefs):
@@ -313,14 +324,61 @@ class ShapedText(Flowable):
                 run_start = index
         return content, spaces
 
+
+@lru_cache(maxsize=2048)
+def _prepare(spans: tuple[tuple[str, str | None], ...], bold: bool, stack: FontStack, lang: str,
+             rtl: bool) -> _Prepared:
+    """The preparation of a text (its spans' characters and links) in a font stack,
+    language and direction: made once, shared by every flowable that sets it."""
+    return _Prepared(spans, bold, stack, lang, rtl)
+
+
+class ShapedText(Flowable):
+    """A paragraph set line by line: ICU breaks, HarfBuzz shapes by script run, ICU bidi orders."""
+
+    def __init__(self, content: Inline, style, block: Block | None, stack: FontStack, lang: str, rtl: bool):
+        super().__init__()
+        self.content = content
+        self.block = block
+        self.style = style
+        self.stack = stack
+        self.lang = lang
+        self.rtl = rtl
+        self.size = style.fontSize
+        self.leading = style.leading
+        bold = style.fontName.endswith("-Bold")
+        prepared = _prepare(tuple((span.text, span.href) for span in content), bold, stack, lang, rtl)
+        self._prepared = prepared
+        self.text = prepared.text
+        self.chars = prepared.chars
+        self.scripts = prepared.scripts
+        self.levels = prepared.levels
+        self.segments = prepared.segments
+        self._segment_starts = prepared.segment_starts
+        self._segment_runs = prepared.segment_runs
+        self._lines: list[tuple[int, int]] | None = None
+        self._fixed = False
+
     def _shaped(self, run: _Run) -> Shaped | None:
-        text = "".join(c for c in self.text[run.start:run.end] if c not in _BIDI_CONTROLS)
+        text = self.text[run.start:run.end].translate(_NOT_DRAWN)
         if not text:
             return None
         return shape(text, run.font, self.size, run.script, run.rtl, self.lang)
 
     def _width(self, runs: list[_Run]) -> float:
         return sum(shaped.width for shaped in map(self._shaped, runs) if shaped)
+
+    def _widths(self) -> tuple[list[float], list[float]]:
+        """Per segment: the width of its content, and of its trailing spaces. Measured
+        once per text and size (each wrap would otherwise look every run up again), contents
+        first, as measuring the lines did: what is shaped first gets the first
+        private-use codes, so the order keeps the PDF's bytes as they were."""
+        widths = self._prepared.widths.get(self.size)
+        if widths is None:
+            widths = self._prepared.widths[self.size] = (
+                [self._width(content) for content, _ in self._segment_runs],
+                [self._width(spaces) for _, spaces in self._segment_runs])
+        return widths
 
     def _line_runs(self, start: int, end: int) -> list[_Run]:
         """The runs drawn for the line [start, end), in logical order: its segments'
@@ -338,7 +396,7 @@ class ShapedText(Flowable):
     # -------------------------------------------------------------- layout
 
     def minWidth(self) -> float:
-        return max((self._width(content) for content, _ in self._segment_runs), default=0.0)
+        return max(self._widths()[0], default=0.0)
 
     def natural_width(self) -> float:
         return self._width(self._line_runs(0, len(self.text)))
@@ -353,15 +411,14 @@ class ShapedText(Flowable):
         lines: list[tuple[int, int]] = []
         first: int | None = None  # index of the line's first segment
         used = 0.0  # width of the line's segments so far, with their trailing spaces
-        for index, (content, spaces) in enumerate(self._segment_runs):
+        for index, (content_width, spaces_width) in enumerate(zip(*self._widths())):
             if first is None:
                 first, used = index, 0.0
-            content_width = self._width(content)
             if used + content_width <= width + 0.01 or index == first:
-                used += content_width + self._width(spaces)
+                used += content_width + spaces_width
                 continue
             lines.append((self.segments[first][0], self.segments[index - 1][1]))
-            first, used = index, content_width + self._width(spaces)
+            first, used = index, content_width + spaces_width
         if first is not None:
             lines.append((self.segments[first][0], self.segments[-1][1]))
         return lines
@@ -421,6 +478,8 @@ class ShapedText(Flowable):
         """Draw runs given in visual order; neighbours in the same font and link share
         one text object (their shapes joined, so nothing moves)."""
         shaped = [(run, s) for run in runs if (s := self._shaped(run))]
+        for _, drawn in shaped:
+            record_glyph_texts(drawn)
         index = 0
         while index < len(shaped):
             run, first = shaped[index]

@@ -1,0 +1,156 @@
+"""What the last build made, kept in the output folder so the next build can skip it.
+
+``output/.handouts-build.json`` (one per shard: ``.handouts-build.2-of-4.json``) records
+each PDF with the fingerprint of its inputs, of its composed document, of its bytes, its
+size, render time and modification time. The next build trusts a record only
+while the file on disk still has the recorded size and modification time; anything else
+(a deleted or edited PDF, a state file from another version) means the PDF is rebuilt.
+
+Composed documents are kept in ``output/.handouts-cache/documents/`` (pickled, as Sphinx
+keeps its doctrees), so the download pages can be written without composing again; catalogs and translation
+states, read and checked, in ``.handouts-cache/parsed/``.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from handouts.errors import HandoutsError
+from handouts.files import read_cached, write_atomically, write_cached
+
+STATE_VERSION = 1
+CACHE_DIR = ".handouts-cache"
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    inputs: str  # fingerprint of everything the PDF is made from
+    document: str  # fingerprint of the composed document and the render settings
+    sha256: str
+    size: int
+    seconds: float
+    mtime_ns: int = 0
+
+
+@dataclass
+class BuildState:
+    path: Path
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)  # relative path -> record
+    requests: dict[str, str] = field(default_factory=dict)  # the options of a build -> its inputs' fingerprint
+    site: str | None = None  # fingerprint of the download pages' inputs
+
+    @classmethod
+    def load(cls, path: Path) -> "BuildState":
+        """The recorded state, or an empty one (missing, unreadable or older state files
+        only cost a full build)."""
+        state = cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != STATE_VERSION:
+                return state
+            state.outputs = {name: OutputRecord(**record) for name, record in data.get("outputs", {}).items()}
+            state.requests = dict(data.get("requests", {}))
+            state.site = data.get("site")
+        except (OSError, ValueError, TypeError, AttributeError):
+            return cls(path)
+        return state
+
+    def save(self) -> None:
+        data = {"version": STATE_VERSION, "requests": dict(sorted(self.requests.items())), "site": self.site,
+                "outputs": {name: asdict(record) for name, record in sorted(self.outputs.items())}}
+        try:
+            write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        except HandoutsError:
+            pass  # without a state file the next build is a full one: slower, never wrong
+
+    def intact(self, output: Path, relative: str) -> OutputRecord | None:
+        """The record of a PDF that is still on disk as it was written."""
+        record = self.outputs.get(relative)
+        if record is None:
+            return None
+        try:
+            stat = (output / relative).stat()
+        except OSError:
+            return None
+        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
+            return None
+        return record
+
+
+def state_path(output: Path, shard: tuple[int, int] | None) -> Path:
+    return output / (f".handouts-build.{shard[0]}-of-{shard[1]}.json" if shard else ".handouts-build.json")
+
+
+class DocumentCache:
+    """Composed documents by the fingerprint of what they are composed from. New ones are
+    kept in memory until ``flush`` (after the build's files are in place)."""
+
+    def __init__(self, output: Path):
+        self.folder = output / CACHE_DIR / "documents"
+        self.pending: dict[str, object] = {}
+
+    def get(self, key: str):
+        if key in self.pending:
+            return self.pending[key]
+        data = read_cached(self.folder / f"{key}.pickle")
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # from another version of the classes
+            return None
+
+    def put(self, key: str, composed) -> None:
+        self.pending[key] = composed
+
+    def flush(self) -> None:
+        for key, composed in sorted(self.pending.items()):
+            write_cached(self.folder / f"{key}.pickle", pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL))
+        self.pending.clear()
+
+
+class ParsedCache:
+    """Files read and checked (catalogs, translation states), by the fingerprint of the
+    file, its path, how it was read and the engine: a build that finds them unchanged
+    loads them (pickled) instead of parsing and checking their YAML again. New ones are
+    kept in memory until ``flush``."""
+
+    def __init__(self, output: Path):
+        self.folder = output / CACHE_DIR / "parsed"
+        self.pending: dict[str, object] = {}
+
+    def get(self, how: str, path: Path, make: Callable[[], object]):
+        """``make()``'s value for the file at ``path`` as it is now (errors are not kept:
+        a broken file is read, and reported, every time)."""
+        from handouts.fingerprints import digest, engine_digest, file_digest
+
+        before = file_digest(path)
+        key = digest(engine_digest(), how, str(path), before)
+        if key in self.pending:
+            return self.pending[key]
+        data = read_cached(self.folder / f"{key}.pickle")
+        if data is not None:
+            try:
+                return pickle.loads(data)
+            except Exception:  # from another version of the classes
+                pass
+        value = make()
+        if file_digest(path) == before != "missing":  # not edited while it was read
+            self.pending[key] = value
+        return value
+
+    def flush(self) -> None:
+        for key, value in sorted(self.pending.items()):
+            write_cached(self.folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.pending.clear()
+
+
+def subset_cache_folder(output: Path) -> Path:
+    return output / CACHE_DIR / "fonts"
+
+
+__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "state_path", "subset_cache_folder", "CACHE_DIR"]

@@ -1,0 +1,198 @@
+"""Builds that redo only what changed, on every core, or in slices on many machines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handouts.build import build, make_plan, make_tasks
+from handouts.errors import HandoutsError
+from handouts.project import Project
+from handouts.settings import Settings
+from tests.conftest import PROJECT, ROOT, run_tool
+
+SMALL = dict(conditions=["higm"], locales=["en", "es"], handouts=["overview", "er-card"], papers=["a4"], editions=("standard",))
+SHAPED = dict(locales=["hi", "bn", "ar", "zh-Hans"], handouts=["overview", "er-card"], papers=["a4"],
+              editions=("standard",))
+
+
+def pdfs(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*.pdf"))}
+
+
+def stamps(output: Path) -> dict[str, int]:
+    """Every file's modification time (hidden bookkeeping aside)."""
+    return {str(p.relative_to(output)): p.stat().st_mtime_ns for p in sorted(output.rglob("*"))
+            if p.is_file() and not any(part.startswith(".handouts") for part in p.relative_to(output).parts)}
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "handouts", *args], cwd=project, capture_output=True, text=True,
+                          timeout=600)
+
+
+def edit(path: Path, key: str, new_text: str) -> None:
+    """Give ``key`` (a line ``    key: "..."``) a new text."""
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(rf'^(    {re.escape(key)}: ).*$', lambda m: m.group(1) + f'"{new_text}"', text,
+                             count=1, flags=re.M)
+    assert count == 1, key
+    path.write_text(changed, encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_reads_nothing_and_rewrites_nothing(tmp_path):
+    first = build(PROJECT, tmp_path, settings=Settings(), jobs=1, **SMALL)
+    assert len(first.rendered) == 4 and (tmp_path / "index.html").is_file()
+    before = stamps(tmp_path)
+    again = build(PROJECT, tmp_path, settings=Settings(), jobs=1, **SMALL)
+    assert again.up_to_date and not again.rendered and not again.written
+    assert sorted(again.kept) == sorted(path for path, _ in first.rendered)
+    assert stamps(tmp_path) == before
+
+
+def test_a_text_edit_redraws_only_the_handouts_that_show_it(project_copy, tmp_path):
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    before = pdfs(output)
+    stamps_before = stamps(output)
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Un texto nuevo.")
+    project = Project.load(project_copy)
+    report = build(project, output, settings=Settings(), jobs=1, **SMALL)
+    redrawn = sorted(str(p.relative_to(output)) for p, _ in report.rendered)
+    assert redrawn == ["higm/es/overview-a4.pdf"], redrawn  # the card does not show that text
+    after = pdfs(output)
+    assert after["higm/es/overview-a4.pdf"] != before["higm/es/overview-a4.pdf"]
+    assert {k: v for k, v in after.items() if k != "higm/es/overview-a4.pdf"} == \
+        {k: v for k, v in before.items() if k != "higm/es/overview-a4.pdf"}
+    stamps_after = stamps(output)
+    unchanged = [name for name in stamps_before if name.endswith(".pdf") and name != "higm/es/overview-a4.pdf"]
+    assert all(stamps_after[name] == stamps_before[name] for name in unchanged)  # not rewritten
+    assert stamps_after["higm/es/overview.html"] != stamps_before["higm/es/overview.html"]  # its page shows it
+    assert stamps_after["higm/en/overview.html"] == stamps_before["higm/en/overview.html"]
+
+
+def test_a_catalog_broken_after_a_build_is_reported_not_taken_from_the_cache(project_copy, tmp_path):
+    """The build keeps catalogs it read and checked (``.handouts-cache/parsed``); a file
+    edited since is read again, and an error in it is reported as if nothing were kept."""
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    assert list((output / ".handouts-cache" / "parsed").glob("*.pickle"))
+    catalog = project_copy / "locales" / "es" / "higm.yaml"
+    original = catalog.read_text(encoding="utf-8")
+    edit(catalog, "sum_what", "El {nombre} roto.")
+    with pytest.raises(HandoutsError) as raised:
+        build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    message = str(raised.value)
+    assert "higm.yaml" in message and "sum_what" in message and "{nombre}" in message, message
+    catalog.write_text(original, encoding="utf-8")
+    again = build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    assert not [p for p in again.written if p.suffix == ".pdf"]  # the same PDFs as before the edit
+
+
+def test_a_deleted_or_edited_pdf_is_made_again_and_force_redraws_all(tmp_path):
+    build(PROJECT, tmp_path, settings=Settings(), jobs=1, **SMALL)
+    card = tmp_path / "higm" / "es" / "er-card-a4.pdf"
+    original = card.read_bytes()
+    card.unlink()
+    (tmp_path / "higm" / "en" / "overview-a4.pdf").write_bytes(b"%PDF-1.4 not what was built")
+    report = build(PROJECT, tmp_path, settings=Settings(), jobs=1, **SMALL)
+    assert sorted(str(p.relative_to(tmp_path)) for p, _ in report.rendered) == \
+        ["higm/en/overview-a4.pdf", "higm/es/er-card-a4.pdf"]
+    assert card.read_bytes() == original
+    forced = build(PROJECT, tmp_path, settings=Settings(), jobs=1, force=True, **SMALL)
+    assert len(forced.rendered) == 4 and not forced.kept
+    assert not [p for p in forced.written if p.suffix == ".pdf"]  # same bytes: nothing rewritten
+
+
+def test_new_settings_redraw_what_they_change(tmp_path):
+    build(PROJECT, tmp_path, settings=Settings(), jobs=1, **SMALL)
+    clinic = Settings(clinic={"name": "Clínica Norte", "phone": "+1 555 010 0100"})
+    report = build(PROJECT, tmp_path, settings=clinic, jobs=1, **SMALL)
+    assert len(report.rendered) == 4
+
+
+def test_every_core_gives_the_bytes_one_process_gives(tmp_path):
+    """Shaped scripts included: a glyph's private-use code and its text in the PDF's
+    ToUnicode map must not depend on what the same process drew before."""
+    one = build(PROJECT, tmp_path / "one", settings=Settings(), jobs=1, site=False, **SHAPED)
+    two = build(PROJECT, tmp_path / "two", settings=Settings(), jobs=2, site=False, **SHAPED)
+    assert len(one.rendered) == len(two.rendered) == 16
+    assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")
+    for tag in ("hi", "bn"):  # alone in a fresh process, after nothing else
+        alone = tmp_path / f"alone-{tag}"
+        build(PROJECT, alone, settings=Settings(), jobs=1, site=False, locales=[tag], handouts=["er-card"],
+              papers=["a4"], editions=("standard",))
+        for condition in ("higm", "cgd"):
+            name = f"{condition}/{tag}/er-card-a4.pdf"
+            assert (alone / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+
+def test_shards_split_the_work_and_the_site_is_assembled_from_them(tmp_path):
+    plan_tasks = make_tasks(make_plan(PROJECT, _store(), Settings(), **SMALL))
+    parts = []
+    for index in (1, 2, 3):
+        output = tmp_path / f"part-{index}"
+        report = build(PROJECT, output, settings=Settings(), jobs=1, shard=(index, 3), **SMALL)
+        assert report.site == "left to `handouts site`" and not (output / "index.html").exists()
+        parts.append(pdfs(output))
+    names = [set(part) for part in parts]
+    assert not (names[0] & names[1]) and not (names[1] & names[2]) and not (names[0] & names[2])
+    whole = build(PROJECT, tmp_path / "whole", settings=Settings(), jobs=1, **SMALL)
+    merged = tmp_path / "merged"
+    for index in (1, 2, 3):
+        shutil.copytree(tmp_path / f"part-{index}", merged, dirs_exist_ok=True)
+    assert pdfs(merged) == pdfs(tmp_path / "whole") and len(plan_tasks) == 4
+    result = cli(ROOT, "site", "--output", str(merged))
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "higm/es/overview.html", "higm/en/er-card.html"):
+        assert (merged / page).read_bytes() == (tmp_path / "whole" / page).read_bytes(), page
+    assert len(whole.rendered) == 4
+
+
+def test_the_command_line_builds_in_parallel_and_says_what_it_kept(project_copy):
+    args = ["build", "--locale", "es", "--handout", "overview", "--paper", "a4", "--no-large-print"]
+    first = cli(project_copy, *args, "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    assert "download pages not updated for a partial build" in first.stderr
+    assert not (project_copy / "output" / "index.html").exists()
+    again = cli(project_copy, *args)
+    assert again.returncode == 0 and "nothing changed: 2 PDFs" in again.stderr, again.stderr
+    site = cli(project_copy, *args, "--site")
+    assert site.returncode == 0 and (project_copy / "output" / "index.html").is_file(), site.stderr
+    for bad, message in ((["--jobs", "0"], "at least 1"), (["--shard", "3/2"], "between 1 and N"),
+                         (["--shard", "x"], "is not I/N")):
+        result = cli(project_copy, *args, *bad)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+    empty = cli(project_copy, "site", "--output", "nothing-here")
+    assert empty.returncode == 2 and "build the PDFs first" in empty.stderr, empty.stderr
+
+
+def test_a_failing_handout_stops_a_parallel_build_and_writes_nothing(project_copy):
+    """The error is raised in a worker (a glyph no font has, met while drawing) and
+    reaches the user as it would from one process: file, line, no traceback."""
+    (project_copy / "handouts.yaml").write_text('clinic:\n  name: "Clinic \U00013000"\n', encoding="utf-8")
+    result = cli(project_copy, "build", "--locale", "en", "--locale", "es", "--paper", "a4", "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    assert "handouts.yaml" in result.stderr and "U+13000" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((project_copy / "output").rglob("*.pdf")) if (project_copy / "output").exists() else True
+
+
+def _store():
+    from handouts.compose import placeholders
+    from handouts.texts import CatalogStore
+
+    return CatalogStore(PROJECT, placeholders(PROJECT))
+
+
+def test_a_shard_of_a_real_build_passes_qpdf(tmp_path):
+    build(PROJECT, tmp_path, settings=Settings(), jobs=2, shard=(1, 2), **SHAPED)
+    for path in sorted(tmp_path.rglob("*.pdf")):
+        assert run_tool("qpdf", "--check", str(path)).returncode == 0, path

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handouts.buildstate import OutputRecord
+from handouts.buildstate import OutputRecord, TemplateCache
 from handouts.compose import Composed, Composer, placeholders
 from handouts.document import plain_text
 from handouts.errors import CatalogError, HandoutsError, Location, UsageError, WriteError
@@ -198,10 +198,12 @@ class Builder:
         self._composers: dict[str, Composer] = {}
         self.person: Mapping[str, str] | None = None  # one person's values (handouts card)
         self.composed: dict[tuple[str, str, str], Composed] = {}
+        self.template_cache: TemplateCache | None = None  # compiled templates, kept by a build
 
     def composer(self, condition: str) -> Composer:
         if condition not in self._composers:
-            self._composers[condition] = Composer(self.project, self.settings, condition)
+            self._composers[condition] = Composer(self.project, self.settings, condition,
+                                                  template_cache=self.template_cache)
         return self._composers[condition]
 
     def compose(self, spec: HandoutSpec, texts: Texts) -> Composed:
@@ -222,16 +224,17 @@ class Builder:
             self.composed[key] = composed
         return self.composed[key]
 
-    def prepare(self, locales: Iterable[str]) -> None:
-        """Load, once and before worker processes are forked, what every render needs:
-        the drawing modules and the fonts of these languages (a CJK face takes 0.15 s to
-        read; read in the parent, it is shared by every worker)."""
-        import handouts.layout.card  # noqa: F401
-        import handouts.layout.pages  # noqa: F401
+    def prepare(self, tasks: Iterable[Task]) -> None:
+        """Load, once and before worker processes are forked, what these renders need:
+        the drawing modules of their kinds and the fonts of their languages (a CJK face
+        takes 0.15 s to read; read in the parent, it is shared by every worker)."""
         import handouts.pdf.structure  # noqa: F401
         from handouts.layout.fonts import stack_for
 
-        for tag in sorted({*locales, self.care_language}):
+        tasks = list(tasks)
+        for kind in sorted({self.project.handout(t.condition, t.handout).kind for t in tasks}):
+            KINDS[kind].render()
+        for tag in sorted({*(t.locale for t in tasks), self.care_language}):
             stack_for(tag)
 
     def care_texts(self, condition, texts: Texts) -> Texts:
@@ -383,6 +386,7 @@ def build(
                            seconds=time.perf_counter() - started)
 
     builder.store.parsed = ParsedCache(output)
+    builder.template_cache = TemplateCache(output)
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
                      papers=papers, editions=editions, fallback=fallback_english)
     for line in plan.skipped:
@@ -424,8 +428,10 @@ def build(
     from handouts.pool import default_jobs, run_tasks
 
     workers = min(jobs or default_jobs(), len(to_run))
+    if jobs is None and sum(map(cost, to_run)) < SERIAL_BELOW:
+        workers = 1  # starting workers would cost more than it saves
     if workers > 1:
-        builder.prepare(task.locale for task in to_run)
+        builder.prepare(to_run)
     results: dict[int, TaskResult] = {}
     total = sum(len(task.jobs) for task in to_run)
     done = 0
@@ -460,7 +466,8 @@ def build(
         elif site and shard is not None:
             report.site = "left to `handouts site`"
 
-    after_commit: list[Callable[[], None]] = [documents.flush, builder.store.parsed.flush]
+    after_commit: list[Callable[[], None]] = [documents.flush, builder.store.parsed.flush,
+                                                 builder.template_cache.flush]
     report.written = _staged(output, fill)
     for flush in after_commit:
         flush()
@@ -514,8 +521,10 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
             state.outputs.setdefault(name, record)
     report = BuildReport()
     builder.store.parsed = ParsedCache(output)
+    builder.template_cache = TemplateCache(output)
     documents = DocumentCache(output)
-    after_commit: list[Callable[[], None]] = [documents.flush, builder.store.parsed.flush]
+    after_commit: list[Callable[[], None]] = [documents.flush, builder.store.parsed.flush,
+                                                 builder.template_cache.flush]
 
     def fill(staging: StagingFolder) -> None:
         report.site = _site(project, output, staging, builder, digests, state, documents, force=force,
@@ -537,6 +546,9 @@ def make_tasks(plan: Plan) -> list[Task]:
     return [Task(condition, locale, handout, tuple(jobs)) for (condition, locale, handout), jobs in grouped.items()]
 
 
+SERIAL_BELOW = 1.0  # seconds of rendering under which a build without --jobs uses one process
+
+
 def estimate(project: Project, job: Job) -> float:
     """Seconds a job takes before any build has timed it: a page costs about 0.1 s, a
     shaped script (Arabic, Indic, CJK) twice that."""
@@ -552,7 +564,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     """The download pages for every PDF in ``output`` (this build's and earlier ones'),
     written unless nothing they show changed; a page whose bytes are the same is not
     rewritten."""
-    from handouts.buildstate import subset_cache_folder
+    from handouts.buildstate import DocumentCache, subset_cache_folder
     from handouts.site import PdfFile, write_site
     from handouts.status_report import html_page, summaries
     from handouts.webfonts import SubsetCache
@@ -590,8 +602,13 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
                       if any((group[0], group[1]) == s[:2] for s in shown)}, plan.skipped)
     files = {STATUS_PAGE: html_page(summaries(builder.store)).encode("utf-8")}
     fonts = SubsetCache(subset_cache_folder(output))
-    files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts)
-    after_commit.append(fonts.flush)
+    from handouts.fingerprints import digest, tree_digest
+
+    site_templates = tree_digest(digests.site_folder) if digests.site_folder else ""
+    pages = DocumentCache(output, "pages")
+    files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=None if force else pages,
+                        group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates))
+    after_commit.extend([fonts.flush, pages.flush])
     for relative, data in sorted(files.items()):
         target = output / relative
         try:

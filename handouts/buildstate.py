@@ -8,7 +8,8 @@ while the file on disk still has the recorded size and modification time; anythi
 
 Composed documents are kept in ``output/.handouts-cache/documents/`` (pickled, as Sphinx
 keeps its doctrees), so the download pages can be written without composing again; catalogs and translation
-states, read and checked, in ``.handouts-cache/parsed/``.
+states, read and checked, in ``.handouts-cache/parsed/``; compiled templates in
+``.handouts-cache/templates/``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import pickle
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import jinja2
+import jinja2.bccache
 
 from handouts.errors import HandoutsError
 from handouts.files import read_cached, write_atomically, write_cached
@@ -86,11 +90,12 @@ def state_path(output: Path, shard: tuple[int, int] | None) -> Path:
 
 
 class DocumentCache:
-    """Composed documents by the fingerprint of what they are composed from. New ones are
-    kept in memory until ``flush`` (after the build's files are in place)."""
+    """Composed documents by the fingerprint of what they are composed from (and, as
+    ``DocumentCache(output, "pages")``, the download pages with the text they show). New
+    ones are kept in memory until ``flush`` (after the build's files are in place)."""
 
-    def __init__(self, output: Path):
-        self.folder = output / CACHE_DIR / "documents"
+    def __init__(self, output: Path, kind: str = "documents"):
+        self.folder = output / CACHE_DIR / kind
         self.pending: dict[str, object] = {}
 
     def get(self, key: str):
@@ -149,8 +154,30 @@ class ParsedCache:
         self.pending.clear()
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates (Jinja's bytecode cache, which checks each against its
+    source), kept with the build's other caches and written only by ``flush``."""
+
+    def __init__(self, output: Path):
+        self.folder = output / CACHE_DIR / "templates"
+        self.pending: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.pending.get(bucket.key) or read_cached(self.folder / f"{bucket.key}.jinja")
+        if data is not None:
+            bucket.bytecode_from_string(data)  # from another source or Python: ignored
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.pending[bucket.key] = bucket.bytecode_to_string()
+
+    def flush(self) -> None:
+        for key, data in sorted(self.pending.items()):
+            write_cached(self.folder / f"{key}.jinja", data)
+        self.pending.clear()
+
+
 def subset_cache_folder(output: Path) -> Path:
     return output / CACHE_DIR / "fonts"
 
 
-__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "state_path", "subset_cache_folder", "CACHE_DIR"]
+__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "TemplateCache", "state_path", "subset_cache_folder", "CACHE_DIR"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -24,6 +24,9 @@ from handouts.templating import LATE_PLACEHOLDERS, Translator, make_environment,
 from handouts.texts import Texts
 from handouts.typography import LRI, PDI, unbreakable
 from handouts.typography import isolate as typography_isolate
+
+if TYPE_CHECKING:
+    import jinja2
 
 # Placeholders the engine fills in every text, besides the project's parameters.
 ENGINE_PLACEHOLDERS = (
@@ -150,13 +153,14 @@ class Composed:
 class Composer:
     """Renders one condition's handout templates into documents."""
 
-    def __init__(self, project: Project, settings: Settings, condition: str):
+    def __init__(self, project: Project, settings: Settings, condition: str, *,
+                 template_cache: jinja2.BytecodeCache | None = None):
         self.project = project
         self.settings = settings
         self.condition = project.manifest.condition(condition)
         self.parameters = settings.parameter_values(project.manifest, condition)
         self.clinic = settings.clinic_values(project.manifest)
-        self.env = make_environment(project.templates_dir)
+        self.env = make_environment(project.templates_dir, template_cache)
         self.env.filters["phone_uri"] = phone_uri
         self.env.filters["isolate"] = isolate
         self.env.filters["isolate_text"] = isolate_text

@@ -29,6 +29,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import handouts
+from handouts.yamlnodes import load_data
 
 ENGINE_ROOT = Path(handouts.__file__).resolve().parent
 DRAWING_LIBRARIES = ("reportlab", "rl-accel", "uharfbuzz", "pyicu-wheels", "pikepdf", "svglib", "babel", "jinja2",
@@ -88,11 +89,10 @@ def engine_digest() -> str:
 @cache
 def fonts_digest() -> str:
     """Every font file any stack may use: path, size and modification time."""
-    import yaml
-
+    
     from handouts.layout.fonts import CONFIG, FaceFile
 
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config = load_data(CONFIG.read_text(encoding="utf-8"))
     parts: list[str] = []
     for face in _faces(config):
         try:

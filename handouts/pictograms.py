@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from handouts.errors import Location, TemplateError
+from handouts.yamlnodes import load_data
 
 ICON_DIR = Path(__file__).resolve().parent / "icons"
 _EXTRA_DIRS: list[Path] = []
@@ -43,7 +42,7 @@ def catalogue() -> dict[str, IconInfo]:
     out: dict[str, IconInfo] = {}
     for folder in [ICON_DIR, *reversed(_EXTRA_DIRS)]:
         meta_path = folder / "icons.yaml"
-        meta = (yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}).get("icons", {}) \
+        meta = (load_data(meta_path.read_text(encoding="utf-8")) or {}).get("icons", {}) \
             if meta_path.is_file() else {}
         for path in sorted(folder.glob("*.svg")):
             entry = meta.get(path.stem) or {}

@@ -15,6 +15,7 @@ type from the same font files (``webfonts``: subset per page set).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -45,7 +46,7 @@ from handouts.document import (
 from handouts.formatting import babel_locale, language_name
 from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
-from handouts.webfonts import SubsetCache, WebFonts
+from handouts.webfonts import SubsetCache, WebFonts, page_text
 
 CSS_FILE = "site.css"
 ASSETS = Path(__file__).with_name("assets")
@@ -358,8 +359,9 @@ def _isolated(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
 class SiteWriter:
     """Renders the project's page templates with the build's documents and PDFs."""
 
-    def __init__(self, project, builder, fonts_cache: SubsetCache | None = None):
+    def __init__(self, project, builder, fonts_cache: SubsetCache | None = None, pages=None):
         self.project = project
+        self.pages = pages  # a build's cache of pages by the fingerprint of what they show (or None)
         self.builder = builder
         self.store = builder.store
         self.folder = project.manifest.site_templates
@@ -368,10 +370,24 @@ class SiteWriter:
         self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
         self.source_locale = project.source_locale
 
-    def page(self, template: str, path: str, context: dict[str, Any], page_set: str) -> None:
+    def page(self, template: str, path: str, context: dict[str, Any], page_set: str, key: str | None = None) -> None:
         html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
-        self.files[path] = html.encode("utf-8")
-        self.fonts.add_page(page_set, html, context["lang"], Path(path))
+        data = html.encode("utf-8")
+        text = page_text(html, context["lang"])
+        self.files[path] = data
+        self.fonts.add_text(page_set, text, Path(path))
+        if self.pages is not None and key is not None:
+            self.pages.put(key, (data, text))
+
+    def cached(self, key: str | None, path: str, page_set: str) -> bool:
+        """Take the page from the cache when what it shows is unchanged (``key``)."""
+        found = self.pages.get(key) if self.pages is not None and key is not None else None
+        if found is None:
+            return False
+        data, text = found
+        self.files[path] = data
+        self.fonts.add_text(page_set, text, Path(path))
+        return True
 
     def page_texts(self, condition, tag: str) -> PageTexts:
         texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
@@ -417,12 +433,25 @@ class PdfFile:
     sha256: str = ""
 
 
-def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *,
-               fonts_cache: SubsetCache | None = None) -> dict[str, bytes]:
+def _page_key(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = repr(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,
+               pages=None, group_key: Callable[[str, str], str] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
     stylesheet and the web fonts, by path under the site's root. What was not built (a
-    language a condition is not written in, a handout left out) is simply not linked."""
-    writer = SiteWriter(project, builder, fonts_cache)
+    language a condition is not written in, a handout left out) is simply not linked.
+
+    With ``pages`` (a cache) and ``group_key`` (the fingerprint of everything a
+    condition's pages in one language are made from: its texts, the source's, their
+    states, the templates, the engine, the settings), a page whose inputs, PDF links and
+    language list are unchanged is taken from the cache instead of being rendered."""
+    writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None)
     source_locale = project.source_locale
     found_pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
     paper_order = {"letter": 0, "a4": 1}
@@ -465,26 +494,34 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *,
                 links = [PdfLink(paper, edition, href, size, file_size(size, tag))
                          for edition, paper, href, size in found_pdfs.get((condition.name, tag, spec.name), [])]
                 entry = HandoutEntry(spec.name, plain_text(document.title), document, links, spec.kind)
+                entries.append(entry)
+                versions = [version(other, f"../{other}/{spec.name}.html", other == tag) for other in tags
+                            if any(s.name == spec.name for s in built[other])]
+                path = f"{condition.name}/{tag}/{spec.name}.html"
+                key = _page_key(group_key(condition.name, tag), path, links, versions) if group_key else None
+                if writer.cached(key, path, tag):
+                    continue
                 html = HtmlWriter(document)
                 body = Markup(html.sections())
                 intro, rest = html.split()
-                versions = [version(other, f"../{other}/{spec.name}.html", other == tag) for other in tags
-                            if any(s.name == spec.name for s in built[other])]
-                writer.page("handout.html.j2", f"{condition.name}/{tag}/{spec.name}.html", {
+                writer.page("handout.html.j2", path, {
                     **writer.common(texts, tag, direction, "../../", versions),
                     "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
                     "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
                     "condition_title": condition_title, "status": writer.status(condition, tag, [composed]),
-                }, tag)
-                entries.append(entry)
+                }, tag, key)
             versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
-            writer.page("locale.html.j2", f"{condition.name}/{tag}/index.html", {
-                **writer.common(texts, tag, direction, "../../", versions),
-                "condition_title": condition_title, "handouts": entries,
-                "file_size": lambda size, tag=tag: file_size(size, tag),
-                "status": writer.status(condition, tag, [builder.composed[(condition.name, tag, s.name)]
-                                                         for s in built[tag]]),
-            }, tag)
+            path = f"{condition.name}/{tag}/index.html"
+            key = _page_key(group_key(condition.name, tag), path, [(e.name, e.title, e.pdfs, e.kind) for e in entries],
+                            versions) if group_key else None
+            if not writer.cached(key, path, tag):
+                writer.page("locale.html.j2", path, {
+                    **writer.common(texts, tag, direction, "../../", versions),
+                    "condition_title": condition_title, "handouts": entries,
+                    "file_size": lambda size, tag=tag: file_size(size, tag),
+                    "status": writer.status(condition, tag, [builder.composed[(condition.name, tag, s.name)]
+                                                             for s in built[tag]]),
+                }, tag, key)
             href = f"{condition.name}/{tag}/index.html"
             condition_languages.append({"tag": tag, "name": names[tag][0], "english": language_name(tag, "en"),
                                         "dir": direction, "href": href})

@@ -24,9 +24,13 @@ from handouts.typography import isolate, mark_value, typeset
 LATE_PLACEHOLDERS = ("page", "pages")
 
 
-def make_environment(templates_dir: Path) -> SandboxedEnvironment:
+def make_environment(templates_dir: Path, cache: jinja2.BytecodeCache | None = None) -> SandboxedEnvironment:
+    """The templates' environment; with a ``cache`` (a build's), compiled templates are
+    kept (Jinja checks each against its source) so a short command does not compile
+    them again."""
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -99,7 +99,7 @@ class PageSet:
             self.languages.setdefault(lang, stack)
             invisible = set()
             for char in sorted(chars):
-                if char in NO_GLYPH_NEEDED or unicodedata.category(char) in ("Zs", "Cc"):
+                if _invisible(char):
                     invisible.add(char)  # kept where a font has it (joiners shape Indic and Arabic text)
                     continue
                 family = _family_for(stack, char, bold)
@@ -110,8 +110,7 @@ class PageSet:
                         f"({', '.join(f.name for f in stack.families)})", Location(where))
                 # A shaper may split a character into its canonical parts (Bengali ো is
                 # ে + া): the face keeps the parts too, else the browser draws a dotted circle.
-                self.faces.setdefault((family, _weight(family, bold)), set()).update(
-                    char + unicodedata.normalize("NFD", char))
+                self.faces.setdefault((family, _weight(family, bold)), set()).update(_with_parts(char))
             for family in stack.families:
                 key = (family, _weight(family, bold))
                 if key in self.faces:
@@ -122,6 +121,17 @@ def _weight(family: Family, bold: bool) -> int:
     return 700 if bold and not family.synthetic_bold else 400  # one weight only: the browser emboldens it
 
 
+@lru_cache(maxsize=None)  # asked for every character of every page
+def _invisible(char: str) -> bool:
+    return char in NO_GLYPH_NEEDED or unicodedata.category(char) in ("Zs", "Cc")
+
+
+@lru_cache(maxsize=None)
+def _with_parts(char: str) -> str:
+    return char + unicodedata.normalize("NFD", char)
+
+
+@lru_cache(maxsize=None)
 def _family_for(stack: FontStack, char: str, bold: bool) -> Family | None:
     """The family the PDF sets ``char`` in: the first of the stack whose face has it."""
     code = ord(char)
@@ -238,7 +248,11 @@ class WebFonts:
         return f"{FONTS_DIR}/{page_set}.css"
 
     def add_page(self, page_set: str, html: str, lang: str, where: Path) -> None:
-        self.sets.setdefault(page_set, PageSet(page_set)).add(page_text(html, lang), where)
+        self.add_text(page_set, page_text(html, lang), where)
+
+    def add_text(self, page_set: str, text: dict[tuple[str, bool], set[str]], where: Path) -> None:
+        """A page's characters as ``page_text`` read them (kept with a cached page)."""
+        self.sets.setdefault(page_set, PageSet(page_set)).add(text, where)
 
     def _subset(self, face: FaceFile, chars: frozenset[str]) -> tuple[str, bytes]:
         key = (face, chars)

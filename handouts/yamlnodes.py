@@ -50,6 +50,13 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def load_data(text: str):
+    """The plain data of the engine's own YAML files (layout policy, font stacks,
+    pictogram notes): read with libyaml where PyYAML has it, as every command reads
+    them. Content files go through ``compose_text``, which names lines in its errors."""
+    return yaml.load(text, Loader=FAST_LOADER or yaml.SafeLoader)
+
+
 def _alias_problem(allowed: bool) -> str:
     if allowed:
         return "too many YAML aliases (*name); write the values out"

@@ -14,7 +14,7 @@ and compares them with an independent shaping of the line's logical text:
 * expected: the line's logical text is split into runs of one script, one font and
   one bidi level, by code written here from other data than the renderer uses
   (fontTools' Unicode script data, stdlib bracket categories, fontTools cmaps for the
-  font stack of ``fonts.yaml``), and each run is shaped by uharfbuzz from the font
+  font stack of ``fonts.yaml``; bidi controls, never drawn, keep the font before them), and each run is shaped by uharfbuzz from the font
   file with script, direction and language set explicitly, features as the handouts
   set them (HarfBuzz's defaults, kerning on, optional ligatures off). Runs are put in
   visual order with ICU's bidi line map and the glyphs compared in that order.
@@ -38,6 +38,7 @@ import uharfbuzz as hb
 from fontTools import unicodedata as ucd
 from fontTools.ttLib import TTFont
 
+from handouts.formatting import babel_locale
 from handouts.layout.fonts import FaceFile, all_families, stack_for
 
 FEATURES = {"kern": True, "liga": False, "dlig": False}
@@ -276,16 +277,23 @@ def resolve_scripts(text: str) -> list[str]:
     return resolved
 
 
-def font_of_chars(text: str, locale: str, bold: bool) -> list[FontFile]:
+def font_of_chars(text: str, locale: str | tuple[str, ...], bold: bool) -> list[FontFile]:
     """The font each character is set in: the first family of the locale's stack whose
-    font has it; spaces, bidi controls and combining (Inherited) characters stay in the
-    font before them where it has them."""
-    stack = stack_for(locale)
-    files = [FontFile.of(f.bold if bold else f.regular) for f in stack.families]
+    font has it (of several locales' stacks, in order: a passage in another language
+    is set in its own language's families first, then the handout's); spaces, bidi
+    controls and combining (Inherited) characters stay in the font before them where it
+    has them."""
+    families = []
+    for tag in (locale,) if isinstance(locale, str) else locale:
+        families += [f for f in stack_for(tag).families if f not in families]
+    files = [FontFile.of(f.bold if bold else f.regular) for f in families]
     result: list[FontFile] = []
     previous = files[0]
     for char in text:
         joins = char.isspace() or char in BIDI_CONTROLS or script_of(char) == "Zinh"
+        if char in BIDI_CONTROLS:  # never drawn: they leave the font as it was
+            result.append(previous)
+            continue
         if joins and ord(char) in cmap(previous):
             result.append(previous)
             continue
@@ -310,7 +318,8 @@ class Run:
     visual: int  # position of the run's first character in the line's visual order
 
 
-def expected_runs(paragraph: str, start: int, end: int, locale: str, lang: str, bold: bool, rtl: bool) -> list[Run]:
+def expected_runs(paragraph: str, start: int, end: int, locale: str | tuple[str, ...], lang: str, bold: bool,
+                  rtl: bool) -> list[Run]:
     """The runs of the line paragraph[start:end], in visual order.
 
     ReportLab draws a no-break space with its font's space glyph (it maps U+00A0 to
@@ -414,7 +423,7 @@ def check_pdf(path: Path, locale: str, rtl: bool, extra_texts: tuple[str, ...] =
     result = Result()
     with pikepdf.open(path) as pdf:
         lang = str(pdf.Root.get("/Lang", locale))
-        paragraphs = [*_structure_texts(pdf), *extra_texts]
+        paragraphs = [*_structure_texts(pdf, rtl, locale), *((text, rtl, (locale,)) for text in extra_texts)]
         shaped_engine = stack_for(locale).engine == "shaped"
         for line in drawn_lines(pdf):
             drawn = line.glyphs()
@@ -423,23 +432,36 @@ def check_pdf(path: Path, locale: str, rtl: bool, extra_texts: tuple[str, ...] =
             if line.actual_text is not None and rtl:
                 # Left-to-right text in a right-to-left paragraph: ordered in its context.
                 text = line.actual_text.rstrip()
-                chunks = [(p, m.start(), m.start() + len(text)) for p in paragraphs for m in re.finditer(re.escape(text), p)]
-                _check_bidi_line(result, where, drawn, chunks or [(text, 0, len(text))], locale, lang, bold, rtl)
+                chunks = [(p, m.start(), m.start() + len(text), p_rtl, p_locales) for p, p_rtl, p_locales in paragraphs
+                          for m in re.finditer(re.escape(text), p)]
+                # A whole left-to-right isolate drawn on its own (the card's "85.6 mm" at
+                # the end of its ruler) is shaped as its own text, as any paragraph is.
+                if any(p[start - 1:start] == "\u2066" and p[end:end + 1] == "\u2069" for p, start, end, _, _ in chunks):
+                    chunks.append((text, 0, len(text), False, chunks[0][4]))
+                _check_bidi_line(result, where, drawn, chunks or [(text, 0, len(text), rtl, (locale,))], lang, bold)
             elif line.actual_text is not None:
                 text = line.actual_text.rstrip()
-                runs = expected_runs(text, 0, len(text), locale, lang, bold, rtl=False)
-                _compare(result, where, text, [g.key for g in drawn], expected_glyphs(runs, lang), drawn)
+                # In the handout's fonts, or in those of the language of a passage that
+                # holds the line (the care staff's English on a Hindi card).
+                candidates = [(locale,)] + sorted({p_locales for p, _, p_locales in paragraphs
+                                                   if p_locales != (locale,) and text in p})
+                expected = [expected_glyphs(expected_runs(text, 0, len(text), c, lang, bold, rtl=False), lang)
+                            for c in candidates]
+                keys = [g.key for g in drawn]
+                match = next((e for e in expected if [k for k, _ in e] == keys), expected[0])
+                _compare(result, where, text, keys, match, drawn)
             elif shaped_engine:
                 ink = _ink("".join(g.text for g in drawn))
-                chunks = [(p, start, end) for p in paragraphs for start, end in _chunks(p, ink)]
-                _check_bidi_line(result, where, drawn, chunks, locale, lang, bold, rtl)
+                chunks = [(p, start, end, p_rtl, p_locales) for p, p_rtl, p_locales in paragraphs
+                          for start, end in _chunks(p, ink)]
+                _check_bidi_line(result, where, drawn, chunks, lang, bold)
             else:
                 _check_paragraph_line(result, where, line, lang)
     return result
 
 
-def _check_bidi_line(result: Result, where: str, drawn: list[Glyph], chunks: list[tuple[str, int, int]],
-                     locale: str, lang: str, bold: bool, rtl: bool) -> None:
+def _check_bidi_line(result: Result, where: str, drawn: list[Glyph],
+                     chunks: list[tuple[str, int, int, bool, tuple[str, ...]]], lang: str, bold: bool) -> None:
     """A line in a right-to-left document, checked in the context of its paragraph
     (bidi levels are resolved for the whole paragraph). The candidates are pieces of
     the document's texts: a right-to-left line has no /ActualText, so its text is found
@@ -450,8 +472,8 @@ def _check_bidi_line(result: Result, where: str, drawn: list[Glyph], chunks: lis
     space_keys = {g.key for g in drawn if g.text.isspace()}
     keys = _strip_spaces([g.key for g in drawn], space_keys)
     best: tuple[str, list] | None = None
-    for paragraph, start, end in chunks:
-        runs = expected_runs(paragraph, start, end, locale, lang, bold, rtl)
+    for paragraph, start, end, rtl, locales in chunks:  # the paragraph's direction and fonts
+        runs = expected_runs(paragraph, start, end, locales, lang, bold, rtl)
         expected = expected_glyphs(runs, lang)
         space_keys |= {k for k, name in expected if name.startswith("space")}
         if _strip_spaces([k for k, _ in expected], space_keys) == keys:
@@ -508,18 +530,24 @@ def _compare(result: Result, where: str, text: str, drawn: list[GlyphKey], expec
         f"\n    drawn    {_describe(glyphs)}{differences}")
 
 
-def _structure_texts(pdf: pikepdf.Pdf) -> list[str]:
-    """Every /ActualText of the structure tree: the logical text of shaped elements."""
-    texts: list[str] = []
-    todo = [pdf.Root.StructTreeRoot]
+def _structure_texts(pdf: pikepdf.Pdf, rtl: bool, locale: str) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """Every /ActualText of the structure tree (the logical text of shaped elements),
+    with its paragraph direction and the locales whose fonts set it: the document's, or
+    first those of the language of the element's /Lang (or an ancestor's), as for the
+    care staff's English on an Arabic card."""
+    texts: list[tuple[str, bool, tuple[str, ...]]] = []
+    todo: list[tuple[object, bool, tuple[str, ...]]] = [(pdf.Root.StructTreeRoot, rtl, (locale,))]
     while todo:
-        node = todo.pop()
+        node, direction, locales = todo.pop()
         if isinstance(node, pikepdf.Dictionary):
+            if "/Lang" in node and str(node.Lang) != locale:
+                direction = babel_locale(str(node.Lang)).text_direction == "rtl"
+                locales = (str(node.Lang), locale)
             if "/ActualText" in node:
-                texts.append(str(node.ActualText))
+                texts.append((str(node.ActualText), direction, locales))
             kids = node.get("/K")
             if isinstance(kids, pikepdf.Array):
-                todo.extend(kids)
+                todo.extend((kid, direction, locales) for kid in kids)
             elif isinstance(kids, pikepdf.Dictionary):
-                todo.append(kids)
+                todo.append((kids, direction, locales))
     return texts

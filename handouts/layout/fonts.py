@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -23,6 +22,7 @@ from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
 from handouts.formatting import script_of
 from handouts.layout.rl_patches import apply_patches, is_private_use
+from handouts.yamlnodes import load_data
 
 CONFIG = Path(__file__).with_name("fonts.yaml")
 
@@ -142,7 +142,7 @@ def _face(entry: dict) -> FaceFile:
 
 @lru_cache(maxsize=1)
 def _config() -> tuple[dict[str, Family], dict[str, FontStack], dict[str, str], dict[str, str]]:
-    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    data = load_data(CONFIG.read_text(encoding="utf-8"))
     families = {
         key: Family(
             name="".join(part.capitalize() for part in key.split("-")),

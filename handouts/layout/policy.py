@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from reportlab.lib.units import mm
 
 from handouts.layout.fonts import FontStack
+from handouts.yamlnodes import load_data
 
 POLICY = Path(__file__).with_name("policy.yaml")
 
@@ -139,7 +139,7 @@ def _length(value: object) -> float:
 
 @lru_cache(maxsize=1)
 def policy() -> Policy:
-    data = yaml.safe_load(POLICY.read_text(encoding="utf-8"))
+    data = load_data(POLICY.read_text(encoding="utf-8"))
     def grids(key: str) -> dict[str, Grid]:
         return {paper: Grid(_length(g["side"]), _length(g["top"]), _length(g["bottom"]))
                 for paper, g in data[key].items()}

@@ -1,24 +1,25 @@
 """The changes handouts makes to ReportLab, in one place, applied by an explicit call.
 
-ReportLab's TrueType embedding is right for Latin text and wrong in two ways for shaped
-text; ``apply_patches()`` (called by every renderer before drawing) corrects both:
+ReportLab's TrueType embedding is right for Latin text and wrong in three ways for shaped
+text; ``apply_patches()`` (called by every renderer before drawing) corrects them:
 
 - the ToUnicode map: glyphs with no Unicode value of their own (ligatures, conjuncts,
   contextual forms) get private-use codes; the map says which characters each stands
   for (recorded in ``GLYPH_TEXT`` as the document is drawn), and leaves out codes that map to
   nothing (U+0000), as PDF/UA requires;
 - the widths: a private-use glyph gets its own advance, not the one it had in one
-  shaped run (kerning included).
+  shaped run (kerning included);
+- the shaping face: in a font collection, HarfBuzz shapes with the subfont that is
+  embedded (ReportLab used the collection's first).
 """
 
 from __future__ import annotations
 
+import uharfbuzz
 from reportlab.pdfbase import ttfonts as _ttfonts
 
 # (font face key, private-use code) -> the characters the glyph was shaped from.
 GLYPH_TEXT: dict[tuple[str, int], str] = {}
-
-_ORIGINAL_HB_FONT = _ttfonts.TTFont.hbFont
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -59,6 +60,21 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     )
 
 
+def _hb_face(self):
+    """HarfBuzz's face of the font ReportLab embeds: in a collection (.ttc) the same
+    subfont. ReportLab opens subfont 0 for shaping whatever subfont it embeds, so AR PL
+    UMing TW text was shaped with the cmap and substitutions of UMing's first face and
+    drawn with glyph ids that meant other glyphs in the Taiwan face."""
+    face = self.__dict__.get("_handouts_hb_face")
+    if face is None:
+        name_x = getattr(self.face, "subfontNameX", b"") or b""
+        index = int(name_x.decode("ascii")[1:]) if name_x else 0
+        face = self._handouts_hb_face = uharfbuzz.Face(uharfbuzz.Blob(self.face._ttf_data), index)
+        self._TTFont__hbUnis = {}  # what ReportLab's own private-use bookkeeping expects
+        self._TTFont__hbPrivate = 0xE000
+    return face
+
+
 def _hb_font(self, fontSize=10):
     """Two corrections to the private-use codes ReportLab gives glyphs that have no
     Unicode value (an Indic conjunct, an Arabic ligature):
@@ -68,7 +84,8 @@ def _hb_font(self, fontSize=10):
       process had drawn before (a build on several processes differed run to run);
     - the width is the glyph's own advance: ReportLab keeps the width it had in one
       shaped run (kerning included), and the PDF's /Widths must hold the advance."""
-    font = _ORIGINAL_HB_FONT(self, fontSize)
+    font = uharfbuzz.Font(_hb_face(self))
+    font.ptem = fontSize
     face = self.face
     scale = 1000 / face.unitsPerEm
     codes = _private_codes(self)
@@ -117,3 +134,4 @@ def apply_patches() -> None:
     """Install the corrections (idempotent)."""
     _ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     _ttfonts.TTFont.hbFont = _hb_font
+    _ttfonts.TTFont.hbFace = property(_hb_face)

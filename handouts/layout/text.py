@@ -266,7 +266,9 @@ class _Prepared:
         previous = fallback
         for char, href in zip(self.text, hrefs):
             joins = char.isspace() or char in _BIDI_CONTROLS or char_script(char) == INHERITED
-            if joins and ord(char) in _cmap(previous):
+            if char in _BIDI_CONTROLS:
+                font = previous  # never drawn: the space after an isolate stays in the font before it
+            elif joins and ord(char) in _cmap(previous):
                 font = previous  # spaces and marks join the run they stand in, where that font has them
             else:
                 font = self.stack.font_for(char, bold) or fallback

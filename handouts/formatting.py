@@ -41,6 +41,7 @@ def script_of(tag: str) -> str | None:
     return parse_locale(likely)[2] if likely else None
 
 
+@lru_cache(maxsize=None)
 def region_of(tag: str) -> str | None:
     """The region a language tag implies (``es`` -> ``ES``, ``en`` -> ``US``)."""
     locale = babel_locale(tag)
@@ -117,6 +118,7 @@ def format_number(value: int, tag: str) -> str:
     return icu.NumberFormat.createInstance(_icu_locale(tag)).format(value)
 
 
+@lru_cache(maxsize=None)  # asked for every language on every page's language list
 def language_name(tag: str, in_language: str | None = None) -> str:
     """The language's name, by default in its own language (``español``, ``العربية``)."""
     shown_in = in_language or tag

@@ -46,7 +46,7 @@ from handouts.document import (
 from handouts.formatting import babel_locale, language_name
 from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
-from handouts.webfonts import SubsetCache, WebFonts, page_text
+from handouts.webfonts import SubsetCache, WebFonts
 
 CSS_FILE = "site.css"
 ASSETS = Path(__file__).with_name("assets")
@@ -373,20 +373,19 @@ class SiteWriter:
     def page(self, template: str, path: str, context: dict[str, Any], page_set: str, key: str | None = None) -> None:
         html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
         data = html.encode("utf-8")
-        text = page_text(html, context["lang"])
         self.files[path] = data
-        self.fonts.add_text(page_set, text, Path(path))
+        contribution = self.fonts.add_page(page_set, html, context["lang"], Path(path))
         if self.pages is not None and key is not None:
-            self.pages.put(key, (data, text))
+            self.pages.put(key, (data, contribution))
 
     def cached(self, key: str | None, path: str, page_set: str) -> bool:
         """Take the page from the cache when what it shows is unchanged (``key``)."""
         found = self.pages.get(key) if self.pages is not None and key is not None else None
         if found is None:
             return False
-        data, text = found
+        data, contribution = found
         self.files[path] = data
-        self.fonts.add_text(page_set, text, Path(path))
+        self.fonts.add_contribution(page_set, contribution)
         return True
 
     def page_texts(self, condition, tag: str) -> PageTexts:

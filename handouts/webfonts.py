@@ -93,28 +93,55 @@ class PageSet:
     faces: dict[tuple[Family, int], set[str]] = field(default_factory=dict)
     languages: dict[str, FontStack] = field(default_factory=dict)
 
-    def add(self, text: dict[tuple[str, bool], set[str]], where: Path) -> None:
-        for (lang, bold), chars in sorted(text.items()):
+    def add(self, text: dict[tuple[str, bool], set[str]], where: Path) -> Contribution:
+        """Add a page's characters (``page_text``); returns what they added, which
+        ``merge`` adds again for the same page taken from a cache."""
+        contribution = contribution_of(text, where)
+        self.merge(contribution)
+        return contribution
+
+    def merge(self, contribution: Contribution) -> None:
+        for lang, bold, faces, invisible in contribution:
             stack = configured_stack(lang)
             self.languages.setdefault(lang, stack)
-            invisible = set()
-            for char in sorted(chars):
-                if _invisible(char):
-                    invisible.add(char)  # kept where a font has it (joiners shape Indic and Arabic text)
-                    continue
-                family = _family_for(stack, char, bold)
-                if family is None:
-                    raise FontError(
-                        f"character {char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) of the "
-                        f"{lang} text is not in any font of the {stack.script} stack "
-                        f"({', '.join(f.name for f in stack.families)})", Location(where))
-                # A shaper may split a character into its canonical parts (Bengali ো is
-                # ে + া): the face keeps the parts too, else the browser draws a dotted circle.
-                self.faces.setdefault((family, _weight(family, bold)), set()).update(_with_parts(char))
+            families = {family.name: family for family in stack.families}
+            for (name, weight), chars in faces:
+                self.faces.setdefault((families[name], weight), set()).update(chars)
             for family in stack.families:
                 key = (family, _weight(family, bold))
                 if key in self.faces:
-                    self.faces[key] |= invisible
+                    self.faces[key] |= invisible  # kept where a font has it (joiners shape Indic and Arabic text)
+
+
+# Per (language, bold) of a page: the characters each (family name, weight) of the
+# language's stack sets, and those that need no glyph of their own.
+Contribution = tuple[tuple[str, bool, tuple[tuple[tuple[str, int], frozenset[str]], ...], frozenset[str]], ...]
+
+
+def contribution_of(text: dict[tuple[str, bool], set[str]], where: Path) -> Contribution:
+    """Which face sets each character of a page (``page_text``): the family the PDF sets
+    it in; a character no family has is an error naming the page."""
+    out = []
+    for (lang, bold), chars in sorted(text.items()):
+        stack = configured_stack(lang)
+        invisible = set()
+        faces: dict[tuple[str, int], set[str]] = {}
+        for char in sorted(chars):
+            if _invisible(char):
+                invisible.add(char)
+                continue
+            family = _family_for(stack, char, bold)
+            if family is None:
+                raise FontError(
+                    f"character {char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}) of the "
+                    f"{lang} text is not in any font of the {stack.script} stack "
+                    f"({', '.join(f.name for f in stack.families)})", Location(where))
+            # A shaper may split a character into its canonical parts (Bengali ো is
+            # ে + া): the face keeps the parts too, else the browser draws a dotted circle.
+            faces.setdefault((family.name, _weight(family, bold)), set()).update(_with_parts(char))
+        ordered = tuple(sorted((key, frozenset(chars)) for key, chars in faces.items()))
+        out.append((lang, bold, ordered, frozenset(invisible)))
+    return tuple(out)
 
 
 def _weight(family: Family, bold: bool) -> int:
@@ -247,12 +274,13 @@ class WebFonts:
         """The stylesheet of a page set, relative to the site's root."""
         return f"{FONTS_DIR}/{page_set}.css"
 
-    def add_page(self, page_set: str, html: str, lang: str, where: Path) -> None:
-        self.add_text(page_set, page_text(html, lang), where)
+    def add_page(self, page_set: str, html: str, lang: str, where: Path) -> Contribution:
+        """A page's characters; returns what they added (kept with a cached page)."""
+        return self.sets.setdefault(page_set, PageSet(page_set)).add(page_text(html, lang), where)
 
-    def add_text(self, page_set: str, text: dict[tuple[str, bool], set[str]], where: Path) -> None:
-        """A page's characters as ``page_text`` read them (kept with a cached page)."""
-        self.sets.setdefault(page_set, PageSet(page_set)).add(text, where)
+    def add_contribution(self, page_set: str, contribution: Contribution) -> None:
+        """What a page added before (``add_page``), for the same page taken from a cache."""
+        self.sets.setdefault(page_set, PageSet(page_set)).merge(contribution)
 
     def _subset(self, face: FaceFile, chars: frozenset[str]) -> tuple[str, bytes]:
         key = (face, chars)

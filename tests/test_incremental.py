@@ -77,6 +77,28 @@ def test_a_text_edit_redraws_only_the_handouts_that_show_it(project_copy, tmp_pa
     assert stamps_after["higm/en/overview.html"] == stamps_before["higm/en/overview.html"]
 
 
+def test_pages_taken_from_the_cache_are_the_pages_a_fresh_build_writes(project_copy, tmp_path):
+    """After an edit, the download pages of the other languages come from the page cache
+    (and their fonts' characters with them): the site is byte for byte the one a build
+    into an empty folder writes."""
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    assert list((output / ".handouts-cache" / "pages").glob("*.pickle"))
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Otro texto nuevo.")
+    project = Project.load(project_copy)
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    fresh = tmp_path / "fresh"
+    build(project, fresh, settings=Settings(), jobs=1, **SMALL)
+
+    def site(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
+
+    assert site(output) == site(fresh)
+    assert "Otro texto nuevo." in (output / "higm" / "es" / "overview.html").read_text(encoding="utf-8")
+
+
 def test_a_catalog_broken_after_a_build_is_reported_not_taken_from_the_cache(project_copy, tmp_path):
     """The build keeps catalogs it read and checked (``.handouts-cache/parsed``); a file
     edited since is read again, and an error in it is reported as if nothing were kept."""

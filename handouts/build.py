@@ -606,7 +606,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
 
     site_templates = tree_digest(digests.site_folder) if digests.site_folder else ""
     pages = DocumentCache(output, "pages")
-    files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=None if force else pages,
+    files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=pages, reuse=not force,
                         group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates))
     after_commit.extend([fonts.flush, pages.flush])
     for relative, data in sorted(files.items()):

@@ -359,9 +359,10 @@ def _isolated(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
 class SiteWriter:
     """Renders the project's page templates with the build's documents and PDFs."""
 
-    def __init__(self, project, builder, fonts_cache: SubsetCache | None = None, pages=None):
+    def __init__(self, project, builder, fonts_cache: SubsetCache | None = None, pages=None, reuse: bool = True):
         self.project = project
         self.pages = pages  # a build's cache of pages by the fingerprint of what they show (or None)
+        self.reuse = reuse  # take pages from it (else only keep them there)
         self.builder = builder
         self.store = builder.store
         self.folder = project.manifest.site_templates
@@ -380,7 +381,7 @@ class SiteWriter:
 
     def cached(self, key: str | None, path: str, page_set: str) -> bool:
         """Take the page from the cache when what it shows is unchanged (``key``)."""
-        found = self.pages.get(key) if self.pages is not None and key is not None else None
+        found = self.pages.get(key) if self.pages is not None and key is not None and self.reuse else None
         if found is None:
             return False
         data, contribution = found
@@ -441,7 +442,7 @@ def _page_key(*parts: object) -> str:
 
 
 def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,
-               pages=None, group_key: Callable[[str, str], str] | None = None) -> dict[str, bytes]:
+               pages=None, group_key: Callable[[str, str], str] | None = None, reuse: bool = True) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
     stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
@@ -449,8 +450,9 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     With ``pages`` (a cache) and ``group_key`` (the fingerprint of everything a
     condition's pages in one language are made from: its texts, the source's, their
     states, the templates, the engine, the settings), a page whose inputs, PDF links and
-    language list are unchanged is taken from the cache instead of being rendered."""
-    writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None)
+    language list are unchanged is taken from the cache instead of being rendered
+    (``reuse=False``, as with ``--force``: every page is rendered, and kept for next time)."""
+    writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None, reuse=reuse)
     source_locale = project.source_locale
     found_pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
     paper_order = {"letter": 0, "a4": 1}

@@ -195,14 +195,7 @@ class Transaction:
             for folder in {target.parent for target, _ in self._staged}:
                 _sync_folder(folder)
         except BaseException as exc:
-            for target, backup in reversed(done):
-                try:
-                    if backup is not None:
-                        os.replace(backup, target)
-                    else:
-                        target.unlink(missing_ok=True)
-                except OSError:  # pragma: no cover - the disk failed under us twice
-                    pass
+            _roll_back(done)
             self.discard()
             if isinstance(exc, OSError):
                 raise _failure(exc, current or Path(".")) from None
@@ -297,14 +290,7 @@ class StagingFolder:
                 os.replace(staged, destination)
                 done.append((destination, backup))
         except BaseException as exc:
-            for destination, backup in reversed(done):
-                try:
-                    if backup is not None:
-                        os.replace(backup, destination)
-                    else:
-                        destination.unlink(missing_ok=True)
-                except OSError:  # pragma: no cover
-                    pass
+            _roll_back(done)
             for path in reversed(made):
                 try:
                     path.rmdir()
@@ -330,6 +316,19 @@ class StagingFolder:
 
 
 # --------------------------------------------------------------------------- caches
+
+
+def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
+    """Undo renames already made, last first: each file back from its backup, or removed
+    where there was none before."""
+    for target, backup in reversed(done):
+        try:
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - the disk failed under us twice
+            pass
 
 
 def write_cached(path: Path, data: bytes) -> None:

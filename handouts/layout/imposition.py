@@ -127,29 +127,59 @@ def _folds(page: int, folds: list[tuple[float, float, float, float]],
     return lines
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """Copies of one piece (a spread, or a fold-over piece) in rows and columns, centred
+    across the page, and vertically centred or hanging from ``top``."""
+
+    columns: int
+    rows: int
+    left: float
+    bottom: float
+    width: float
+    height: float
+    piece: tuple[float, float]
+
+    @classmethod
+    def on(cls, paper: str, piece_width: float, piece_height: float, rows: int, top: float | None) -> _Grid:
+        page_width, page_height = PAPERS[paper]
+        columns = _grid(6, piece_width, page_width - 2 * (SIDE_MARGIN + MARK_OFFSET + MARK_LENGTH), GAP)
+        width = columns * piece_width + (columns - 1) * GAP
+        height = rows * piece_height + (rows - 1) * GAP
+        bottom = (page_height - height) / 2 if top is None else top - MARK_OFFSET - MARK_LENGTH - height
+        return cls(columns, rows, (page_width - width) / 2, bottom, width, height, (piece_width, piece_height))
+
+    def origins(self) -> list[tuple[int, float, float]]:
+        """(copy, x, y) of each piece's lower left corner, top row first."""
+        piece_width, piece_height = self.piece
+        out = []
+        for copy in range(self.rows * self.columns):
+            row, column = divmod(copy, self.columns)
+            out.append((copy, self.left + column * (piece_width + GAP),
+                        self.bottom + (self.rows - 1 - row) * (piece_height + GAP)))
+        return out
+
+    def imposition(self, name: str, pages: int, placements: list[Placement], folds: list) -> Imposition:
+        pieces = [(x, y, *self.piece) for _, x, y in self.origins()]
+        box = (self.left, self.bottom, self.left + self.width, self.bottom + self.height)
+        return Imposition(
+            name, pages, tuple(placements), tuple((0, *p) for p in pieces), tuple(_marks(0, pieces)),
+            tuple(_folds(0, folds, box)), self.bottom + self.height + MARK_OFFSET + MARK_LENGTH,
+            self.bottom - MARK_OFFSET - MARK_LENGTH, copies=self.rows * self.columns,
+        )
+
+
 def duplex(paper: str, face_count: int, *, rtl: bool = False, top: float | None = None,
            rows: int = DUPLEX_ROWS) -> Imposition:
     """Outside spreads on page 1, inside spreads on page 2 at mirrored positions.
 
     ``top``: the y of the highest cut mark (default: the grid centred on the page)."""
-    page_width, page_height = PAPERS[paper]
     outside, inside = spreads(face_count, rtl)
     spread_width = len(outside) * FACE_WIDTH
-    columns = _grid(6, spread_width, page_width - 2 * (SIDE_MARGIN + MARK_OFFSET + MARK_LENGTH), GAP)
-    grid_width = columns * spread_width + (columns - 1) * GAP
-    grid_height = rows * FACE_HEIGHT + (rows - 1) * GAP
-    left = (page_width - grid_width) / 2
-    if top is None:
-        bottom = (page_height - grid_height) / 2
-    else:
-        bottom = top - MARK_OFFSET - MARK_LENGTH - grid_height
-    placements, pieces, folds = [], [], []
-    for copy in range(rows * columns):
-        row, column = divmod(copy, columns)
-        x = left + column * (spread_width + GAP)
-        y = bottom + (rows - 1 - row) * (FACE_HEIGHT + GAP)
-        pieces.append((x, y, spread_width, FACE_HEIGHT))
-        mirrored = page_width - x - spread_width  # a long-edge flip swaps left and right
+    grid = _Grid.on(paper, spread_width, FACE_HEIGHT, rows, top)
+    placements, folds = [], []
+    for copy, x, y in grid.origins():
+        mirrored = PAPERS[paper][0] - x - spread_width  # a long-edge flip swaps left and right
         for slot, face in enumerate(outside):
             placements.append(Placement(face, copy, 0, x + slot * FACE_WIDTH, y))
         for slot, face in enumerate(inside):
@@ -157,12 +187,7 @@ def duplex(paper: str, face_count: int, *, rtl: bool = False, top: float | None 
         for slot in range(1, len(outside)):
             fold_x = x + slot * FACE_WIDTH
             folds.append((fold_x, y, fold_x, y + FACE_HEIGHT))
-    box = (left, bottom, left + grid_width, bottom + grid_height)
-    return Imposition(
-        "duplex", 2, tuple(placements), tuple((0, *p) for p in pieces), tuple(_marks(0, pieces)),
-        tuple(_folds(0, folds, box)), bottom + grid_height + MARK_OFFSET + MARK_LENGTH, bottom - MARK_OFFSET - MARK_LENGTH,
-        copies=rows * columns,
-    )
+    return grid.imposition("duplex", 2, placements, folds)
 
 
 def foldover(paper: str, face_count: int, *, rtl: bool = False, top: float | None = None,
@@ -170,24 +195,12 @@ def foldover(paper: str, face_count: int, *, rtl: bool = False, top: float | Non
     """One side of the paper: each piece is the outside spread with the inside spread
     above it, turned 180 degrees; fold lines between them (and down the middle of a
     bi-fold)."""
-    page_width, page_height = PAPERS[paper]
     outside, inside = spreads(face_count, rtl)
     piece_width = len(outside) * FACE_WIDTH
     piece_height = 2 * FACE_HEIGHT
-    columns = _grid(6, piece_width, page_width - 2 * (SIDE_MARGIN + MARK_OFFSET + MARK_LENGTH), GAP)
-    grid_width = columns * piece_width + (columns - 1) * GAP
-    grid_height = rows * piece_height + (rows - 1) * GAP
-    left = (page_width - grid_width) / 2
-    if top is None:
-        bottom = (page_height - grid_height) / 2
-    else:
-        bottom = top - MARK_OFFSET - MARK_LENGTH - grid_height
-    placements, pieces, folds = [], [], []
-    for copy in range(rows * columns):
-        row, column = divmod(copy, columns)
-        x = left + column * (piece_width + GAP)
-        y = bottom + (rows - 1 - row) * (piece_height + GAP)
-        pieces.append((x, y, piece_width, piece_height))
+    grid = _Grid.on(paper, piece_width, piece_height, rows, top)
+    placements, folds = [], []
+    for copy, x, y in grid.origins():
         for slot, face in enumerate(outside):
             placements.append(Placement(face, copy, 0, x + slot * FACE_WIDTH, y))
         for slot, face in enumerate(inside):
@@ -198,12 +211,7 @@ def foldover(paper: str, face_count: int, *, rtl: bool = False, top: float | Non
         for slot in range(1, len(outside)):
             fold_x = x + slot * FACE_WIDTH
             folds.append((fold_x, y, fold_x, y + piece_height))
-    box = (left, bottom, left + grid_width, bottom + grid_height)
-    return Imposition(
-        "foldover", 1, tuple(placements), tuple((0, *p) for p in pieces), tuple(_marks(0, pieces)),
-        tuple(_folds(0, folds, box)), bottom + grid_height + MARK_OFFSET + MARK_LENGTH, bottom - MARK_OFFSET - MARK_LENGTH,
-        copies=rows * columns,
-    )
+    return grid.imposition("foldover", 1, placements, folds)
 
 
 IMPOSITIONS = {"duplex": duplex, "foldover": foldover}

@@ -1,16 +1,17 @@
 """Write docs/sources.md: every source code cited in the catalogs' "# src:" comments,
 with its full citation copied from the facts sheets' source tables.
 
-    /work/main/.venv/bin/python /work/drafts/content/tools/make_sources.py
+    .venv/bin/python scripts/content/make_sources.py   # facts sheets in ../shared/, or SHARED=DIR
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path("/work/shared")
+ROOT = Path(__file__).resolve().parents[2]  # the project folder (this script is in scripts/content/)
+SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))  # the facts sheets
 CODE = re.compile(r"\b(CC|IDF-ED|H\d+[a-z]?|C\d+)\b")
 
 # Sources named in content-facts.md without a code in the tables of the other sheets.
@@ -61,7 +62,7 @@ def main() -> None:
         "Every code used in a `# src:` comment of `locales/en/higm.yaml` or `locales/en/cgd.yaml`,",
         "with the full citation copied from the source tables of the facts sheets",
         "(`/work/shared/content-facts-higm-er.md`, `/work/shared/content-facts-cgd.md`) or, for CC",
-        "and IDF-ED, from `/work/shared/content-facts.md`. Written by `tools/make_sources.py`.",
+        "and IDF-ED, from `/work/shared/content-facts.md`. Written by `scripts/content/make_sources.py`.",
         "Only cited codes are listed. \"Used by\" names the catalog(s) that cite the code.",
         "",
         "| Code | Source | URL / ID | Notes | Used by |",

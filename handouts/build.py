@@ -237,6 +237,16 @@ class Builder:
         for tag in sorted({*(t.locale for t in tasks), self.care_language}):
             stack_for(tag)
 
+    def _language_names(self, condition, texts: Texts) -> dict[str, tuple[Location, str]]:
+        """The languages' names a template prints (the family's and the care staff's), by
+        the file that declares them: its meta.name, or CLDR's name when it gives none."""
+        names = {}
+        for shown in (self.care_texts(condition, texts), texts):
+            shared = shown.catalogs[0]
+            names[shown.name] = (Location(shared.path), "meta.name" if shared.meta.name else
+                                 "meta.name (not given: the language's name from CLDR)")
+        return names
+
     def care_texts(self, condition, texts: Texts) -> Texts:
         """The texts for the care staff: the care language's, or the family's own when
         the two are the same."""
@@ -257,8 +267,9 @@ class Builder:
         document = self.compose(spec, texts).document
         stack = stack_for(job.locale)
         care = self.care_language
-        check_coverage(document, combined(stack, stack_for(care)) if care != job.locale else stack, self.settings.path)
         condition = self.project.manifest.conditions[job.condition]
+        check_coverage(document, combined(stack, stack_for(care)) if care != job.locale else stack, self.settings.path,
+                       self._language_names(condition, texts))
         title_key = condition.title_key
         subject = texts.messages[title_key].text if title_key in texts.messages and texts.messages[title_key].text \
             else self.store.source_texts(condition).get(title_key).text

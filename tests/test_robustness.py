@@ -869,6 +869,19 @@ def test_13_an_overlong_word_names_its_key_not_reportlab(project_copy):
     assert text.startswith("handouts: error: locales/es/higm.yaml:") and "raised by" not in text and "0x" not in text
 
 
+def test_13_a_language_name_no_font_has_names_the_file_that_declares_it(project_copy):
+    """A language whose own name (CLDR's, when its files give none) has a letter no face
+    has: the error names that language's shared file, not the clinic settings."""
+    shutil.copytree(project_copy / "locales" / "es", project_copy / "locales" / "az")
+    for path in (project_copy / "locales" / "az").glob("*.yaml"):
+        text = re.sub(r"(?m)^  locale: .*$", "  locale: az", path.read_text(encoding="utf-8"))
+        path.write_text(re.sub(r"(?m)^  name: .*\n", "", text), encoding="utf-8")
+    result = handouts(project_copy, "build", "--locale", "az", "--handout", "overview", "--paper", "a4",
+                      "--no-large-print", "--output", "az-out")
+    text = error_line(result, 1, "locales/az/shared.yaml", "meta.name", "U+0259")
+    assert "clinic settings" not in text and not (project_copy / "az-out").exists()
+
+
 # --------------------------------------------------------------------------- 14
 
 

@@ -9,6 +9,7 @@ character no family has stops the build with the key and line, never an empty bo
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,8 +235,12 @@ def _cmap(face_name: str) -> frozenset[int]:
     return frozenset(code for code in face.charToGlyph if not is_private_use(code))
 
 
-def check_coverage(document: Document, stack: FontStack, settings_file: Path | None = None) -> None:
-    """Every character of the document must have a glyph in some family of its stack."""
+def check_coverage(document: Document, stack: FontStack, settings_file: Path | None = None,
+                   inserted: Mapping[str, tuple[Location, str]] | None = None) -> None:
+    """Every character of the document must have a glyph in some family of its stack.
+
+    A text with no catalog location was put in by the template: a clinic setting, or a
+    value in ``inserted`` (a language's name, by where it is declared and its key)."""
     covered = set(NO_GLYPH_NEEDED) | {" "}  # each character is looked up once, not at every use
     for span in iter_spans(document):
         if not set(span.text) - covered:
@@ -247,10 +252,13 @@ def check_coverage(document: Document, stack: FontStack, settings_file: Path | N
                 covered.add(char)
                 continue
             name = unicodedata.name(char, "unnamed character")
-            where = span.where or Location(settings_file or Path("clinic settings"))
+            where, key = span.where, span.key
+            if where is None:
+                where, key = next(((w, k) for value, (w, k) in (inserted or {}).items() if char in value),
+                                  (Location(settings_file or Path("clinic settings")), None))
             raise FontError(
                 f"character {char!r} (U+{ord(char):04X} {name}) is not in any font of the "
                 f"{stack.script} stack ({', '.join(f.name for f in stack.families)})",
                 where,
-                span.key,
+                key,
             )

@@ -372,8 +372,9 @@ def build(
     no site (``handouts site`` assembles it from all slices' PDFs).
     ``fallback_english``: a missing translation prints in the source language, marked.
     ``allow_draft``: build gated handouts even where their texts are missing or stale."""
-    from handouts.buildstate import BuildState, DocumentCache, ParsedCache, state_path
-    from handouts.fingerprints import InputDigests
+    from handouts.buildstate import CACHE_DIR, BuildState, DocumentCache, ParsedCache, cache_home, state_path
+    from handouts.fingerprints import InputDigests, document_digest
+    from handouts.layout.icons import keep_operators_in
 
     started = time.perf_counter()
     settings = settings or Settings()
@@ -396,8 +397,10 @@ def build(
                            site="up to date" if write_site_too else "not asked",
                            seconds=time.perf_counter() - started)
 
-    builder.store.parsed = ParsedCache(output)
-    builder.template_cache = TemplateCache(output)
+    home = cache_home(project.root, output)
+    builder.store.parsed = ParsedCache(home)
+    builder.template_cache = TemplateCache(home)
+    keep_operators_in(home / CACHE_DIR / "pictograms")
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
                      papers=papers, editions=editions, fallback=fallback_english)
     for line in plan.skipped:
@@ -421,8 +424,9 @@ def build(
         texts = plan.texts[(task.condition, task.locale)]
         composed = builder.compose(project.handout(task.condition, task.handout), texts)
         outputs: list[tuple[Job, str, bytes | None, float]] = []
+        shown = document_digest(composed.document)
         for job in task.jobs:
-            drawn = digests.drawing(composed.document, job)
+            drawn = digests.drawing(shown, job)
             record = state.intact(output, str(job.relative_path()))
             if not force and record is not None and record.document == drawn:
                 outputs.append((job, drawn, None, 0.0))  # its texts changed, but not what it shows
@@ -515,7 +519,7 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
                   force: bool = False, care_language: str | None = None) -> BuildReport:
     """The download pages (and the status page) for the PDFs already in ``output``: after
     a partial build, or after copying the outputs of every shard into one folder."""
-    from handouts.buildstate import BuildState, DocumentCache, ParsedCache, state_path
+    from handouts.buildstate import BuildState, DocumentCache, ParsedCache, cache_home, state_path
     from handouts.fingerprints import InputDigests
 
     started = time.perf_counter()
@@ -531,8 +535,9 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
         for name, record in BuildState.load(shard_state).outputs.items():
             state.outputs.setdefault(name, record)
     report = BuildReport()
-    builder.store.parsed = ParsedCache(output)
-    builder.template_cache = TemplateCache(output)
+    home = cache_home(project.root, output)
+    builder.store.parsed = ParsedCache(home)
+    builder.template_cache = TemplateCache(home)
     documents = DocumentCache(output)
     after_commit: list[Callable[[], None]] = [documents.flush, builder.store.parsed.flush,
                                                  builder.template_cache.flush]

@@ -7,14 +7,17 @@ while the file on disk still has the recorded size and modification time; anythi
 (a deleted or edited PDF, a state file from another version) means the PDF is rebuilt.
 
 Composed documents are kept in ``output/.handouts-cache/documents/`` (pickled, as Sphinx
-keeps its doctrees), so the download pages can be written without composing again; catalogs and translation
-states, read and checked, in ``.handouts-cache/parsed/``; compiled templates in
-``.handouts-cache/templates/``.
+keeps its doctrees), so the download pages can be written without composing again.
+What is made from the project's files alone (catalogs and translation states read and
+checked, ``parsed/``; compiled templates, ``templates/``) is kept in the project's own
+``.handouts-cache/``, as Python keeps ``__pycache__`` beside its sources: every output
+folder and every command shares it (``cache_home``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,6 +31,16 @@ from handouts.files import read_cached, write_atomically, write_cached
 
 STATE_VERSION = 1
 CACHE_DIR = ".handouts-cache"
+
+
+def cache_home(project_root: Path, output: Path) -> Path:
+    """The folder whose ``.handouts-cache/`` keeps what is made from the project's files
+    alone: the project's, so a build into a new output folder (or another command) does
+    not parse and compile it all again; the output folder's when the project cannot be
+    written (a read-only checkout)."""
+    cache = project_root / CACHE_DIR
+    writable = os.access(cache, os.W_OK) if cache.is_dir() else os.access(project_root, os.W_OK)
+    return project_root if writable else output
 
 
 @dataclass(frozen=True)
@@ -124,8 +137,8 @@ class ParsedCache:
     loads them (pickled) instead of parsing and checking their YAML again. New ones are
     kept in memory until ``flush``."""
 
-    def __init__(self, output: Path):
-        self.folder = output / CACHE_DIR / "parsed"
+    def __init__(self, home: Path):
+        self.folder = home / CACHE_DIR / "parsed"
         self.pending: dict[str, object] = {}
 
     def get(self, how: str, path: Path, make: Callable[[], object]):
@@ -156,10 +169,10 @@ class ParsedCache:
 
 class TemplateCache(jinja2.BytecodeCache):
     """Compiled templates (Jinja's bytecode cache, which checks each against its
-    source), kept with the build's other caches and written only by ``flush``."""
+    source), kept in the project's cache (``cache_home``) and written only by ``flush``."""
 
-    def __init__(self, output: Path):
-        self.folder = output / CACHE_DIR / "templates"
+    def __init__(self, home: Path):
+        self.folder = home / CACHE_DIR / "templates"
         self.pending: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -180,4 +193,5 @@ def subset_cache_folder(output: Path) -> Path:
     return output / CACHE_DIR / "fonts"
 
 
-__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "TemplateCache", "state_path", "subset_cache_folder", "CACHE_DIR"]
+__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "TemplateCache", "state_path", "subset_cache_folder", "CACHE_DIR",
+           "cache_home"]

@@ -226,9 +226,10 @@ class InputDigests:
     def job(self, document: str, job) -> str:
         return digest(document, str(job.relative_path()))
 
-    def drawing(self, document, job) -> str:
-        """The composed document and how it is drawn: equal fingerprints, equal PDFs."""
-        return digest(self._drawing, str(job.relative_path()), document_digest(document))
+    def drawing(self, document_fingerprint: str, job) -> str:
+        """The composed document (its ``document_digest``, taken once for all its jobs)
+        and how it is drawn: equal fingerprints, equal PDFs."""
+        return digest(self._drawing, str(job.relative_path()), document_fingerprint)
 
     def site(self, plan, pdfs) -> str:
         """Everything the download pages show: every language's texts and state, the

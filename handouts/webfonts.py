@@ -211,6 +211,18 @@ def subset_face(face: FaceFile, chars: Iterable[str]) -> bytes:
     return out.getvalue()
 
 
+def _make_subset(item: tuple[FaceFile, frozenset[str]]) -> bytes:
+    return subset_face(*item)
+
+
+@lru_cache(maxsize=None)
+def _outline_weight(face: FaceFile) -> float:
+    """Bytes of outline per glyph, roughly: what a subset of ``face`` costs per character
+    (a Chinese glyph is ten times a Latin one), to start the longest first."""
+    path = face.locate()
+    return max(1.0, path.stat().st_size / max(1, len(_cmap(face))))
+
+
 class SubsetCache:
     """Subsets already made, on disk by what makes them (the face file's bytes, its index,
     the characters, the tools' versions): a rebuild pays for a subset once. New subsets
@@ -223,6 +235,7 @@ class SubsetCache:
         self.folder = folder
         self.pending: dict[Path, bytes] = {}
         self._face_digests: dict[Path, str] = {}
+        self._made: dict[tuple[FaceFile, frozenset[str]], bytes] = {}  # by ``make``
 
     def _key(self, face: FaceFile, chars: frozenset[str]) -> str:
         import fontTools
@@ -236,6 +249,9 @@ class SubsetCache:
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def subset(self, face: FaceFile, chars: frozenset[str]) -> bytes:
+        made = self._made.get((face, chars))
+        if made is not None:
+            return made
         if self.folder is None:
             return subset_face(face, chars)
         path = self.folder / f"{self._key(face, chars)}.woff2"
@@ -244,6 +260,30 @@ class SubsetCache:
             data = subset_face(face, chars)
             self.pending[path] = data
         return data
+
+    def make(self, wanted: Iterable[tuple[FaceFile, frozenset[str]]], jobs: int | None = None) -> None:
+        """Make the subsets ``wanted`` that are not on disk yet, on every core: WOFF2's
+        compression takes most of the site's time (seconds for a first build), and each
+        subset is independent of the others. ``subset`` then returns them."""
+        from handouts.pool import default_jobs, run_tasks
+
+        missing: list[tuple[FaceFile, frozenset[str]]] = []
+        for face, chars in dict.fromkeys(wanted):
+            if (face, chars) in self._made:
+                continue
+            path = self.folder / f"{self._key(face, chars)}.woff2" if self.folder is not None else None
+            data = read_cached(path) if path is not None else None
+            if data is not None:
+                self._made[(face, chars)] = data
+            else:
+                missing.append((face, chars))
+        workers = min(jobs or default_jobs(), len(missing))
+        for index, data in run_tasks(missing, _make_subset, jobs=workers,
+                                     cost=lambda item: len(item[1]) * _outline_weight(item[0])):
+            face, chars = missing[index]
+            self._made[(face, chars)] = data
+            if self.folder is not None:
+                self.pending[self.folder / f"{self._key(face, chars)}.woff2"] = data
 
     def flush(self) -> None:
         for path, data in sorted(self.pending.items()):
@@ -294,6 +334,10 @@ class WebFonts:
         """Every file to write, by its path under the site's root: the subsets and the
         stylesheets."""
         out: dict[str, bytes] = {}
+        self.cache.make((_face_file(family, weight), frozenset(chars))
+                        for _, page_set in sorted(self.sets.items())
+                        for (family, weight), chars in sorted(page_set.faces.items(),
+                                                              key=lambda item: (item[0][0].name, item[0][1])))
         for name, page_set in sorted(self.sets.items()):
             rules = [f"/* Web fonts of the {name} pages: subsets of the faces the PDFs embed. */"]
             shipped: set[Family] = set()

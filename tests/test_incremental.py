@@ -105,7 +105,7 @@ def test_a_catalog_broken_after_a_build_is_reported_not_taken_from_the_cache(pro
     project = Project.load(project_copy)
     output = tmp_path / "out"
     build(project, output, settings=Settings(), jobs=1, **SMALL)
-    assert list((output / ".handouts-cache" / "parsed").glob("*.pickle"))
+    assert list((project_copy / ".handouts-cache" / "parsed").glob("*.pickle"))  # the project's cache
     catalog = project_copy / "locales" / "es" / "higm.yaml"
     original = catalog.read_text(encoding="utf-8")
     edit(catalog, "sum_what", "El {nombre} roto.")

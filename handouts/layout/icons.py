@@ -8,21 +8,35 @@ same few dozen pictograms thousands of times. So each (pictogram, ink) is render
 once, on a scratch canvas, and the content-stream operators it wrote are replayed
 wherever it is drawn, inside the same ``q ... Q`` and scaling: the page gets exactly
 the bytes the renderer would have written. The caller's tagging (an artifact, or
-marked content around the call) is untouched.
+marked content around the call) is untouched. A build keeps the recorded operators on
+disk too (``keep_operators_in``: the project's cache), so a new process does not read
+the SVGs again (svglib takes milliseconds a pictogram).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 from functools import lru_cache
+from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.errors import TemplateError
+from handouts.files import read_cached, write_cached
 from handouts.pictograms import icon
+
+_KEPT_IN: Path | None = None  # where recorded operators are kept between processes
+
+
+def keep_operators_in(folder: Path | None) -> None:
+    """Keep the operators recorded for each pictogram in ``folder`` (None: in memory only)."""
+    global _KEPT_IN
+    _KEPT_IN = folder
 
 
 class _ShapesOnly(renderPDF._PDFRenderer):
@@ -62,24 +76,53 @@ def _operators(name: str, inverse: bool) -> tuple[str, ...]:
     return () if any("/" in op for op in operators) else operators
 
 
+@lru_cache(maxsize=1)
+def _recorder_version() -> str:
+    """What the recorded operators depend on besides the SVG: this module and the libraries."""
+    import importlib.metadata
+
+    versions = [importlib.metadata.version(name) for name in ("reportlab", "svglib")]
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(versions).encode()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _recorded(name: str, inverse: bool) -> tuple[float, tuple[str, ...]]:
+    """The pictogram's own width and its operators (``_operators``), from the disk cache
+    when a build recorded them before for the same SVG bytes."""
+    path = None
+    if _KEPT_IN is not None:
+        key = hashlib.sha256(b"%s\0%d\0" % (_recorder_version().encode(), inverse) + icon(name).path.read_bytes())
+        path = _KEPT_IN / f"{key.hexdigest()}.json"
+        data = read_cached(path)
+        if data is not None:
+            try:
+                width, operators = json.loads(data)
+                return float(width), tuple(operators)
+            except (ValueError, TypeError):  # another format: recorded again
+                pass
+    recorded = (float(_drawing(name, inverse).width), _operators(name, inverse))
+    if path is not None:
+        write_cached(path, json.dumps(recorded).encode("utf-8"))
+    return recorded
+
+
 def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse: bool = False,
          mirror: bool = False) -> None:
     """Draw pictogram ``name`` in a ``size`` square whose lower left corner is (x, y).
 
     ``mirror``: the layout runs right to left; a picture with a direction is flipped."""
-    source = _drawing(name, inverse)
-    scale = size / source.width
+    width, operators = _recorded(name, inverse)
+    scale = size / width
     flip = mirror and icon(name).directional
     canvas.saveState()
     canvas.translate(x + (size if flip else 0), y)
     canvas.scale(-scale if flip else scale, scale)
-    operators = _operators(name, inverse)
     # A transparency or overprint set on the canvas would make the renderer write a
     # graphics state to undo it: then it draws, as it did before the recording.
     if operators and not canvas._extgstate._d:
         canvas._code.extend(operators)
     else:
-        _ShapesOnly().draw(source, canvas, 0, 0, showBoundary=False)
+        _ShapesOnly().draw(_drawing(name, inverse), canvas, 0, 0, showBoundary=False)
     canvas.restoreState()
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -62,6 +62,7 @@ from handouts.layout.imposition import (
     foldover,
 )
 from handouts.layout.paper import PAPERS, RenderRequest
+from handouts.layout.replay import Recording, draw_once, note
 from handouts.layout.rl_patches import apply_patches, begin_document
 from handouts.layout.styles import INK, RULE, WARNING, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Node, StructureMap, Tagger, Widget, WidgetRef, artifact, attach, marked, plan_structure
@@ -250,6 +251,7 @@ class Face:
     heights: list[tuple[float, float]]  # (height, space before it)
     size: float  # nominal: text in a script with a factor is set larger
     needed: float  # height of its content
+    copy_drawn: Recording | None = field(default=None, repr=False, compare=False)  # the untagged copies' operators
 
     def draw(self, canvas: Canvas, x: float, y: float, *, rotated: bool = False, tagged: bool = True) -> None:
         """Draw the face; only one copy on the sheet is content, the others are artifacts
@@ -263,8 +265,8 @@ class Face:
         if tagged:
             self._draw(canvas)
         else:
-            with artifact(canvas):
-                self._draw(canvas)
+            with artifact(canvas):  # drawn once, then replayed at each copy's place
+                self.copy_drawn = draw_once(canvas, self.copy_drawn, lambda: self._draw(canvas))
         canvas.restoreState()
 
     def _draw(self, canvas: Canvas) -> None:
@@ -389,6 +391,7 @@ class FormFields:
 
     def record(self, canvas: Canvas, f: Field, rect: tuple[float, float, float, float], value: Flowable | None,
                offset: tuple[float, float], *, size: float, rtl: bool) -> None:
+        note(canvas, lambda again: self.record(again, f, rect, value, offset, size=size, rtl=rtl))
         a, b, c, d, e, g = canvas._currentMatrix
         x1, y1, x2, y2 = rect
         corners = [(a * x + c * y + e, b * x + d * y + g) for x, y in ((x1, y1), (x2, y2))]
@@ -397,14 +400,15 @@ class FormFields:
         tagged = not self.tagger.suspended
         appearance = b""
         if value is not None:
-            saved = canvas._code
-            canvas._code = []
+            saved, recording = canvas._code, getattr(canvas, "_handouts_recording", None)
+            canvas._code, canvas._handouts_recording = [], None
             self.tagger.suspended += 1  # the appearance belongs to the widget, not to the page
             try:
                 value.drawOn(canvas, *offset)
             finally:
                 self.tagger.suspended -= 1
                 ops, canvas._code = canvas._code, saved
+                canvas._handouts_recording = recording
             appearance = "\n".join(ops).encode("latin-1")
         label_langs = {span.lang for span in f.label if span.text.strip()}
         lang = (label_langs.pop() if len(label_langs) == 1 else None) or self.document.lang

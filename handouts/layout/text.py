@@ -45,6 +45,7 @@ from reportlab.platypus import Flowable
 from handouts.document import Block, Inline
 from handouts.layout.fonts import FontStack, _cmap, needs_synthetic_bold
 from handouts.layout.overflow import too_wide
+from handouts.layout.replay import note
 from handouts.layout.rl_patches import GLYPH_TEXT, is_private_use
 from handouts.layout.scripts import INHERITED, char_script, resolve_scripts
 from handouts.pdf.tags import marked
@@ -474,7 +475,9 @@ class ShapedText(Flowable):
             t.setTextRenderMode(0)
         canvas.drawText(t)
         if href:
-            canvas.linkURL(href, (x, baseline - self.size * 0.25, x + width, baseline + self.size * 0.8), relative=1)
+            rect = (x, baseline - self.size * 0.25, x + width, baseline + self.size * 0.8)
+            canvas.linkURL(href, rect, relative=1)
+            note(canvas, lambda again: again.linkURL(href, rect, relative=1))  # a replayed copy's link
 
     def _draw_runs(self, x: float, baseline: float, runs: list[_Run]) -> None:
         """Draw runs given in visual order; neighbours in the same font and link share

@@ -181,6 +181,32 @@ def _cmap(face: FaceFile) -> frozenset[int]:
 # ---------------------------------------------------------------------- subsetting
 
 
+BROTLI_QUALITY = 10
+
+
+class _Brotli:
+    """The brotli module as fontTools' WOFF2 writer calls it, at ``BROTLI_QUALITY``: it
+    asks for quality 11, which took 1.6 times as long for 0.5 % smaller files (the site's
+    75 subsets: 4.4 s against 2.8 s of CPU, 755 KB against 759 KB)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def compress(self, data, **options):
+        return self._module.compress(data, **{**options, "quality": BROTLI_QUALITY})
+
+
+@lru_cache(maxsize=1)
+def _brotli_quality() -> None:
+    from fontTools.ttLib import woff2
+
+    if not isinstance(woff2.brotli, _Brotli):
+        woff2.brotli = _Brotli(woff2.brotli)
+
+
 def subset_face(face: FaceFile, chars: Iterable[str]) -> bytes:
     """``face`` cut to ``chars`` (and what its layout tables reach from them) as WOFF2.
 
@@ -203,6 +229,7 @@ def subset_face(face: FaceFile, chars: Iterable[str]) -> bytes:
     cut = hb.subset(hb.Face(blob, face.index), wanted)
     if cut is None:
         raise FontError(f"HarfBuzz could not subset {face.locate().name}")
+    _brotli_quality()
     font = TTFont(io.BytesIO(cut.blob.data), recalcTimestamp=False, recalcBBoxes=False)
     font.flavor = "woff2"
     out = io.BytesIO()
@@ -229,7 +256,7 @@ class SubsetCache:
     are kept in memory until ``flush`` (after the build's files are in place: a build
     that fails leaves the output folder as it was, cache included)."""
 
-    VERSION = "1"
+    VERSION = "2"  # 2: brotli quality 10
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -244,8 +271,8 @@ class SubsetCache:
         path = face.locate()
         if path not in self._face_digests:
             self._face_digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        parts = [self.VERSION, uharfbuzz.__version__, fontTools.version, self._face_digests[path], str(face.index),
-                 "".join(sorted(chars))]
+        parts = [self.VERSION, str(BROTLI_QUALITY), uharfbuzz.__version__, fontTools.version, self._face_digests[path],
+                 str(face.index), "".join(sorted(chars))]
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def subset(self, face: FaceFile, chars: frozenset[str]) -> bytes:

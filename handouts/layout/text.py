@@ -257,6 +257,9 @@ class _Prepared:
         self.segment_runs = [self._split_runs(start, end) for start, end in self.segments]
         # Type size -> per segment, the widths of its content and of its trailing spaces.
         self.widths: dict[float, tuple[list[float], list[float]]] = {}
+        # (id of one of the runs above, type size) -> its shape: measuring and drawing ask
+        # for the same runs again and again (a run's id is stable while this object lives).
+        self.shaped: dict[tuple[int, float], Shaped | None] = {}
 
     def _assign_fonts(self, spans: tuple[tuple[str, str | None], ...], bold: bool) -> list[_Char]:
         chars: list[_Char] = []
@@ -363,13 +366,23 @@ class ShapedText(Flowable):
         self._fixed = False
 
     def _shaped(self, run: _Run) -> Shaped | None:
+        """The shape of one of the prepared runs (``_Prepared.segment_runs``), kept."""
+        key = (id(run), self.size)
+        known = self._prepared.shaped
+        if key in known:
+            return known[key]
+        shaped = known[key] = self._shape(run)
+        return shaped
+
+    def _shape(self, run: _Run) -> Shaped | None:
         text = self.text[run.start:run.end].translate(_NOT_DRAWN)
         if not text:
             return None
         return shape(text, run.font, self.size, run.script, run.rtl, self.lang)
 
-    def _width(self, runs: list[_Run]) -> float:
-        return sum(shaped.width for shaped in map(self._shaped, runs) if shaped)
+    def _width(self, runs: list[_Run], *, prepared: bool = True) -> float:
+        """Width of ``runs``: the prepared runs' (kept shapes), or others made for one line."""
+        return sum(shaped.width for shaped in map(self._shaped if prepared else self._shape, runs) if shaped)
 
     def _widths(self) -> tuple[list[float], list[float]]:
         """Per segment: the width of its content, and of its trailing spaces. Measured
@@ -479,10 +492,11 @@ class ShapedText(Flowable):
             canvas.linkURL(href, rect, relative=1)
             note(canvas, lambda again: again.linkURL(href, rect, relative=1))  # a replayed copy's link
 
-    def _draw_runs(self, x: float, baseline: float, runs: list[_Run]) -> None:
+    def _draw_runs(self, x: float, baseline: float, runs: list[_Run], *, prepared: bool = True) -> None:
         """Draw runs given in visual order; neighbours in the same font and link share
         one text object (their shapes joined, so nothing moves)."""
-        shaped = [(run, s) for run in runs if (s := self._shaped(run))]
+        shape_of = self._shaped if prepared else self._shape
+        shaped = [(run, s) for run in runs if (s := shape_of(run))]
         for _, drawn in shaped:
             record_glyph_texts(drawn)
         index = 0
@@ -529,6 +543,6 @@ class ShapedText(Flowable):
                 space_at = len(self.text[start:end].rstrip()) + start
                 space = _Run(space_at, space_at + 1, self.chars[space_at].font, self.scripts[space_at],
                              1 if self.rtl else 0, None)
-                width = self._width([space])
-                self._draw_runs(x - width if self.rtl else x + line_width, baseline, [space])
+                width = self._width([space], prepared=False)
+                self._draw_runs(x - width if self.rtl else x + line_width, baseline, [space], prepared=False)
         canvas.restoreState()

@@ -12,13 +12,21 @@ text; ``apply_patches()`` (called by every renderer before drawing) corrects the
 - the shaping face: in a font collection, HarfBuzz shapes with the subfont that is
   embedded (ReportLab used the collection's first).
 
-And one for speed: the subsetter reads glyphs from the font's ``glyf`` table in place
-instead of copying the whole table for each subset.
+And for speed: the subsetter reads glyphs from the font's ``glyf`` table in place
+instead of copying the whole table for each subset; a subset already made in this
+process (the same glyphs: the Letter and A4 editions of a handout, a document drawn
+again) is taken as made, and its font file as compressed (Flate, level 6, once: the
+structure pass keeps compressed streams as they are).
 """
 
 from __future__ import annotations
 
+import hashlib
+import zlib
+from collections import OrderedDict
+
 import uharfbuzz
+from reportlab.pdfbase import pdfdoc as _pdfdoc
 from reportlab.pdfbase import ttfonts as _ttfonts
 
 # (font face key, private-use code) -> the characters the glyph was shaped from.
@@ -154,6 +162,69 @@ def _get_table(self, tag):
     return _copied_table(self, tag)
 
 
+class _Kept(OrderedDict):
+    """The most recently used ``limit`` values: a task renders a handout on each paper one
+    after the other (the same subsets), and a worker renders hundreds of documents."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key, make):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        if len(self) > self.limit:
+            self.popitem(last=False)
+        return value
+
+
+_SUBSETS = _Kept(32)  # (font file, subset codes, the face's private codes so far) -> TrueType bytes
+_COMPRESSED = _Kept(32)  # SHA-256 of a font file -> its Flate stream
+
+
+def _flate_once(data: bytes) -> bytes:
+    return _COMPRESSED.keep(hashlib.sha256(data).digest(), lambda: zlib.compress(data, 6))
+
+
+_made_subset = _ttfonts.TTFontFile.makeSubset
+
+
+def _make_subset(self, subset):
+    # The glyphs a code stands for can change while a face is used (a private-use code is
+    # given to a glyph the first time it is shaped): the key holds how many there are.
+    key = (id(self), tuple(subset), len(self.charToGlyph))
+    return _SUBSETS.keep(key, lambda: _made_subset(self, subset))
+
+
+def _add_subset_objects(self, doc, fontname, subset):
+    """ReportLab's ``TTFontFace.addSubsetObjects``, with the font file compressed once."""
+    font_file = _pdfdoc.PDFStream()
+    content = self.makeSubset(subset)
+    font_file.dictionary["Length1"] = len(content)
+    # /Filter as a name: qpdf takes a stream whose /Filter is an array for one it has to
+    # decode, and inflated and deflated every font file again on saving.
+    font_file.dictionary["Filter"] = _pdfdoc.PDFName("FlateDecode")
+    font_file.content = _flate_once(content)
+    reference = doc.Reference(font_file, "fontFile:%s(%s)" % (self.filename, fontname))
+    flags = (self.flags & ~_ttfonts.FF_NONSYMBOLIC) | _ttfonts.FF_SYMBOLIC
+    descriptor = _pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor",
+        "Ascent": self.ascent,
+        "CapHeight": self.capHeight,
+        "Descent": self.descent,
+        "Flags": flags,
+        "FontBBox": _pdfdoc.PDFArray(self.bbox),
+        "FontName": _pdfdoc.PDFName(fontname),
+        "ItalicAngle": self.italicAngle,
+        "StemV": self.stemV,
+        "FontFile2": reference,
+        "MissingWidth": self.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
 def begin_document() -> None:
     """A new PDF: its ToUnicode maps will say what the glyphs drawn in it stand for,
     whatever the process drew before (a worker renders many documents)."""
@@ -166,3 +237,5 @@ def apply_patches() -> None:
     _ttfonts.TTFont.hbFont = _hb_font
     _ttfonts.TTFont.hbFace = property(_hb_face)
     _ttfonts.TTFontFile.get_table = _get_table
+    _ttfonts.TTFontFile.makeSubset = _make_subset
+    _ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects

@@ -104,10 +104,12 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
         meta["pdf:Producer"] = str(pdf.docinfo.get("/Producer", "handouts"))
         meta["pdfuaid:part"] = "1"
     out = io.BytesIO()
-    # The layout writes its streams uncompressed (``pageCompression=0``): they are
-    # compressed here, once (qpdf would otherwise inflate ReportLab's and deflate them
-    # again). Object streams (PDF 1.5) hold the structure tree's thousands of small
+    # The layout writes its page streams uncompressed (``pageCompression=0``): they are
+    # compressed here, once. Font files come compressed (``rl_patches``: a subset used
+    # again is not compressed again) and are kept as they are, not inflated and deflated
+    # again. Object streams (PDF 1.5) hold the structure tree's thousands of small
     # dictionaries compressed: files a quarter smaller. The /ID is a hash of the
     # content, so the same input gives the same bytes.
-    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf.save(out, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()

@@ -24,7 +24,7 @@ from handouts.buildstate import OutputRecord, TemplateCache
 from handouts.compose import Composed, Composer, placeholders
 from handouts.document import plain_text
 from handouts.errors import CatalogError, HandoutsError, Location, UsageError, WriteError
-from handouts.files import StagingFolder, write_atomically
+from handouts.files import StagingFolder
 from handouts.kinds import KINDS
 from handouts.langtags import shown
 from handouts.project import HandoutSpec, Project
@@ -449,15 +449,24 @@ def build(
         builder.prepare(to_run)
     results: dict[int, TaskResult] = {}
     total = sum(len(task.jobs) for task in to_run)
-    done = 0
-    for index, result in run_tasks(to_run, work, jobs=workers, cost=cost):
-        results[index] = result
-        for job, _, pdf, seconds in result.outputs:
-            done += 1
-            if pdf is not None and progress:
-                progress(done, total, Rendered(job, pdf, seconds))
+    shas: dict[str, str] = {}  # relative path -> SHA-256 of the PDF rendered
+
     def fill(staging: StagingFolder) -> None:
-        for index, task in enumerate(to_run):  # in plan order: the same files in the same order
+        done = 0
+        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost):
+            results[index] = result
+            for job, _, pdf, seconds in result.outputs:  # written as they come, while the workers draw
+                done += 1
+                if pdf is None:
+                    continue
+                relative = str(job.relative_path())
+                shas[relative] = sha = hashlib.sha256(pdf).hexdigest()
+                old = state.intact(output, relative)
+                if old is None or old.sha256 != sha:
+                    staging.write(relative, pdf)
+                if progress:
+                    progress(done, total, Rendered(job, pdf, seconds))
+        for index, task in enumerate(to_run):  # in plan order: the same records in the same order
             result = results[index]
             key = digests.document(task.condition, task.locale, task.handout)
             builder.composed[(task.condition, task.locale, task.handout)] = result.composed
@@ -470,11 +479,9 @@ def build(
                     state.outputs[relative] = replace(old, inputs=digests.job(key, job))
                     report.kept.append(output / relative)
                     continue
-                sha = hashlib.sha256(pdf).hexdigest()
-                state.outputs[relative] = OutputRecord(digests.job(key, job), drawn, sha, len(pdf), round(seconds, 4))
+                state.outputs[relative] = OutputRecord(digests.job(key, job), drawn, shas[relative], len(pdf),
+                                                       round(seconds, 4))
                 report.rendered.append((output / relative, Rendered(job, pdf, seconds)))
-                if old is None or old.sha256 != sha:
-                    write_atomically(staging.path / relative, pdf)
         if write_site_too:
             report.site = _site(project, output, staging, builder, digests, state, documents, force=force,
                                 fallback=fallback_english, after_commit=after_commit)
@@ -632,7 +639,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
                 continue  # the same bytes: not rewritten
         except OSError:
             pass
-        write_atomically(staging.path / relative, data)
+        staging.write(relative, data)
     state.site = fingerprint
     return "written"
 

@@ -252,6 +252,19 @@ class StagingFolder:
             self._remove_target()
             raise _failure(exc, target) from None
 
+    def write(self, relative: str | Path, data: bytes) -> None:
+        """One file into the staging folder, written plainly: the folder is the transaction
+        (``commit`` renames each file into place, ``discard`` drops them all), and a
+        build's outputs need no fsync (a file damaged by a crash no longer matches the
+        build's records, so the next build makes it again)."""
+        path = self.path / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise _failure(exc, path) from None
+
     def _files(self) -> Iterator[Path]:
         for folder, dirs, files in os.walk(self.path):
             dirs.sort()

@@ -46,7 +46,7 @@ from handouts.document import (
 from handouts.formatting import babel_locale, language_name
 from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
-from handouts.webfonts import SubsetCache, WebFonts
+from handouts.webfonts import Contribution, SubsetCache, WebFonts, contribution_of, page_text
 
 CSS_FILE = "site.css"
 ASSETS = Path(__file__).with_name("assets")
@@ -356,6 +356,18 @@ def _isolated(values: dict[str, str], names: Iterable[str]) -> dict[str, str]:
 # ---------------------------------------------------------------------- writing the site
 
 
+PAGES_PER_PROCESS = 24  # fewer pages are rendered in this process: starting workers would cost more
+
+
+@dataclass(frozen=True)
+class _AskedPage:
+    template: str
+    path: str
+    context: dict[str, Any] | Callable[[], dict[str, Any]]
+    page_set: str
+    key: str | None
+
+
 class SiteWriter:
     """Renders the project's page templates with the build's documents and PDFs."""
 
@@ -369,15 +381,36 @@ class SiteWriter:
         self.env = make_environment(project.templates_dir)
         self.fonts = WebFonts(fonts_cache)
         self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
+        self._asked: list[_AskedPage] = []  # pages to render (``finish``)
         self.source_locale = project.source_locale
 
-    def page(self, template: str, path: str, context: dict[str, Any], page_set: str, key: str | None = None) -> None:
-        html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{template}", context)
-        data = html.encode("utf-8")
-        self.files[path] = data
-        contribution = self.fonts.add_page(page_set, html, context["lang"], Path(path))
-        if self.pages is not None and key is not None:
-            self.pages.put(key, (data, contribution))
+    def page(self, template: str, path: str, context: dict[str, Any] | Callable[[], dict[str, Any]], page_set: str,
+             key: str | None = None) -> None:
+        """Ask for a page; ``finish`` renders them all (``context`` may be a function
+        that makes it, so that the making is shared out too)."""
+        self._asked.append(_AskedPage(template, path, context, page_set, key))
+
+    def _render(self, asked: "_AskedPage") -> tuple[bytes, Contribution]:
+        """A page's bytes and its characters (what ``WebFonts`` needs of it)."""
+        context = asked.context() if callable(asked.context) else asked.context
+        html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{asked.template}", context)
+        return html.encode("utf-8"), contribution_of(page_text(html, context["lang"]), Path(asked.path))
+
+    def finish(self) -> None:
+        """Render the pages asked for, on every core when there are many (rendering and
+        reading back their characters take about 6 ms a page), and take them in the
+        order they were asked: the same files and web fonts from any number of processes."""
+        from handouts.pool import default_jobs, run_tasks
+
+        asked, self._asked = self._asked, []
+        workers = default_jobs() if len(asked) >= PAGES_PER_PROCESS else 1
+        made: dict[int, tuple[bytes, Contribution]] = dict(run_tasks(asked, self._render, jobs=workers))
+        for index, page in enumerate(asked):
+            data, contribution = made[index]
+            self.files[page.path] = data
+            self.fonts.add_contribution(page.page_set, contribution)
+            if self.pages is not None and page.key is not None:
+                self.pages.put(page.key, (data, contribution))
 
     def cached(self, key: str | None, path: str, page_set: str) -> bool:
         """Take the page from the cache when what it shows is unchanged (``key``)."""
@@ -502,15 +535,20 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                 key = _page_key(group_key(condition.name, tag), path, links, versions) if group_key else None
                 if writer.cached(key, path, tag):
                     continue
-                html = HtmlWriter(document)
-                body = Markup(html.sections())
-                intro, rest = html.split()
-                writer.page("handout.html.j2", path, {
-                    **writer.common(texts, tag, direction, "../../", versions),
-                    "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
-                    "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
-                    "condition_title": condition_title, "status": writer.status(condition, tag, [composed]),
-                }, tag, key)
+
+                def context(texts=texts, tag=tag, direction=direction, versions=versions, entry=entry, spec=spec,
+                            links=links, condition_title=condition_title, condition=condition, composed=composed):
+                    html = HtmlWriter(composed.document)
+                    body = Markup(html.sections())
+                    intro, rest = html.split()
+                    return {
+                        **writer.common(texts, tag, direction, "../../", versions),
+                        "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
+                        "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
+                        "condition_title": condition_title, "status": writer.status(condition, tag, [composed]),
+                    }
+
+                writer.page("handout.html.j2", path, context, tag, key)
             versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
             path = f"{condition.name}/{tag}/index.html"
             key = _page_key(group_key(condition.name, tag), path, [(e.name, e.title, e.pdfs, e.kind) for e in entries],
@@ -540,6 +578,7 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
         "font_stylesheet": writer.fonts.stylesheet(FIRST_PAGE_FONTS),
         "conditions": conditions, "languages": [languages[tag] for tag in order(languages)],
     }, FIRST_PAGE_FONTS)
+    writer.finish()
     writer.files[CSS_FILE] = (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")
     writer.files |= writer.fonts.files()
     return writer.files

@@ -383,4 +383,5 @@ class WebFonts:
         return out
 
 
-__all__ = ["WebFonts", "SubsetCache", "page_text", "subset_face", "BOLD_TAGS", "FONTS_DIR"]
+__all__ = ["WebFonts", "SubsetCache", "Contribution", "contribution_of", "page_text", "subset_face", "BOLD_TAGS",
+           "FONTS_DIR"]

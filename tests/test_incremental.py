@@ -218,3 +218,52 @@ def test_a_shard_of_a_real_build_passes_qpdf(tmp_path):
     build(PROJECT, tmp_path, settings=Settings(), jobs=2, shard=(1, 2), **SHAPED)
     for path in sorted(tmp_path.rglob("*.pdf")):
         assert run_tool("qpdf", "--check", str(path)).returncode == 0, path
+
+
+def test_a_build_into_a_new_folder_uses_what_the_project_kept(project_copy, tmp_path, monkeypatch):
+    """Catalogs read and checked, compiled templates and pictogram operators are kept in
+    the project's ``.handouts-cache`` (made from its files alone): a build into another
+    output folder parses no catalog again. A project that cannot be written keeps them
+    in the output folder."""
+    import handouts.texts
+    from handouts.buildstate import cache_home
+    from handouts.layout import icons
+
+    icons._recorded.cache_clear()  # as in a new process: nothing recorded yet
+    project = Project.load(project_copy)
+    build(project, tmp_path / "one", settings=Settings(), jobs=1, **SMALL)
+    kept = project_copy / ".handouts-cache"
+    assert {p.name for p in kept.iterdir()} >= {"parsed", "templates", "pictograms"}
+    assert not (tmp_path / "one" / ".handouts-cache" / "parsed").exists()
+    parsed = []
+    real = handouts.texts.read_catalog
+    monkeypatch.setattr(handouts.texts, "read_catalog", lambda *a, **k: parsed.append(a) or real(*a, **k))
+    build(Project.load(project_copy), tmp_path / "two", settings=Settings(), jobs=1, **SMALL)
+    assert parsed == []
+    assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")
+    monkeypatch.setattr("handouts.buildstate.os.access", lambda path, mode: False)  # a read-only checkout
+    assert cache_home(project_copy, tmp_path / "three") == tmp_path / "three"
+
+
+def test_pages_and_web_fonts_made_on_every_core_are_those_made_in_one_process(tmp_path, monkeypatch):
+    """The download pages and the web-font subsets are made by worker processes when
+    there are many: the same files as made one by one."""
+    import handouts.pool
+    import handouts.site
+
+    project = Project.load(ROOT)
+    options = dict(conditions=["higm"], locales=["en", "ar", "hi", "zh-Hant"], handouts=["overview", "checklist"],
+                   papers=["a4"], editions=("standard",))
+
+    def site(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
+
+    monkeypatch.setattr(handouts.site, "PAGES_PER_PROCESS", 1)
+    monkeypatch.setattr(handouts.pool, "default_jobs", lambda: 2)
+    build(project, tmp_path / "parallel", settings=Settings(), jobs=1, **options)
+    monkeypatch.setattr(handouts.pool, "default_jobs", lambda: 1)
+    build(project, tmp_path / "serial", settings=Settings(), jobs=1, **options)
+    parallel, serial = site(tmp_path / "parallel"), site(tmp_path / "serial")
+    assert any(name.endswith(".woff2") for name in serial) and len(serial) > 8
+    assert parallel == serial

@@ -158,3 +158,73 @@ def test_no_pictogram_stroke_or_fill_is_left_outside_marked_content():
                 depth -= op == "EMC"
                 loose += depth == 0 and op in ("S", "s", "f", "F", "f*", "B", "B*", "b", "b*")
             assert loose == 0
+
+
+def test_a_card_sheet_with_its_copies_replayed_is_the_sheet_drawn_copy_by_copy(monkeypatch):
+    """The untagged copies of a face replay the first copy's operators, links and form
+    widgets: the bytes of drawing every copy (duplex, six copies; fold-over; right to left)."""
+    samples = [("higm", "er-card", "ar", "standard", "letter"), ("higm", "er-card", "en", "foldover", "a4"),
+               ("cgd", "er-card", "hi", "standard", "a4")]
+    replayed = [render(compose(c, h, loc), c, h, loc, edition, paper) for c, h, loc, edition, paper in samples]
+
+    def draw_every_copy(canvas, recording, draw):
+        draw()
+        return None
+
+    monkeypatch.setattr(card, "draw_once", draw_every_copy)
+    drawn = [render(compose(c, h, loc), c, h, loc, edition, paper) for c, h, loc, edition, paper in samples]
+    for sample, fast, slow in zip(samples, replayed, drawn):
+        assert fast == slow, sample
+    with pikepdf.open(io.BytesIO(replayed[0])) as pdf:  # a widget in each of the sheet's copies
+        widgets = [a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+        assert len(widgets) >= 6 and len({tuple(map(float, w.Rect)) for w in widgets}) == len(widgets)
+
+
+def test_font_files_are_compressed_once_and_saved_as_they_are():
+    """Font files reach the structure pass compressed, with /Filter as a name (given an
+    array, qpdf inflated and deflated every one again); a subset made again in the same
+    process (the A4 twin of a Letter handout) comes from the process's caches, and the
+    PDF is the one made without them."""
+    import zlib
+
+    from handouts.layout import rl_patches
+
+    document = compose("higm", "overview", "zh-Hant")
+    letter = render(document, "higm", "overview", "zh-Hant")
+    made = len(rl_patches._SUBSETS)
+    again = render(document, "higm", "overview", "zh-Hant")
+    assert again == letter and len(rl_patches._SUBSETS) == made  # nothing made twice
+    rl_patches._SUBSETS.clear()
+    rl_patches._COMPRESSED.clear()
+    assert render(document, "higm", "overview", "zh-Hant") == letter
+    with pikepdf.open(io.BytesIO(letter)) as pdf:
+        files = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o]
+        assert files
+        for stream in files:
+            assert stream.Filter == pikepdf.Name.FlateDecode  # a name, not an array
+            assert stream.read_raw_bytes() == zlib.compress(stream.read_bytes(), 6)  # as compressed, not again
+
+
+def test_pictogram_operators_kept_on_disk_are_the_ones_recorded(tmp_path, monkeypatch):
+    """A new process reads each pictogram's recorded operators from the build's cache
+    instead of parsing the SVG: the same width and operators."""
+    names = catalogue()
+    recorded = {(name, inverse): icons._recorded(name, inverse) for name in names for inverse in (False, True)}
+    icons.keep_operators_in(tmp_path)
+    icons._recorded.cache_clear()
+    try:
+        for name, inverse in recorded:
+            assert icons._recorded(name, inverse) == recorded[(name, inverse)]
+        assert len(list(tmp_path.glob("*.json"))) == len(recorded)
+        icons._recorded.cache_clear()
+
+        def no_svg(name, inverse):
+            raise AssertionError(f"{name}: read from its SVG, not from the cache")
+
+        monkeypatch.setattr(icons, "_drawing", no_svg)
+        monkeypatch.setattr(icons, "_operators", no_svg)
+        for key, value in recorded.items():
+            assert icons._recorded(*key) == value
+    finally:
+        icons.keep_operators_in(None)
+        icons._recorded.cache_clear()

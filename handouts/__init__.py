@@ -5,3 +5,7 @@ ReportLab layout -> PDF bytes -> atomic write into ``output/``.
 """
 
 __version__ = "0.1.0"
+
+from handouts import lazy_patterns as _lazy_patterns
+
+_lazy_patterns.install()

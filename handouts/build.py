@@ -199,6 +199,7 @@ class Builder:
         self.person: Mapping[str, str] | None = None  # one person's values (handouts card)
         self.composed: dict[tuple[str, str, str], Composed] = {}
         self.template_cache: TemplateCache | None = None  # compiled templates, kept by a build
+        self._covered: set[tuple[int, object]] = set()  # (id of a composed document, stack): every glyph found
 
     def composer(self, condition: str) -> Composer:
         if condition not in self._composers:
@@ -268,8 +269,10 @@ class Builder:
         stack = stack_for(job.locale)
         care = self.care_language
         condition = self.project.manifest.conditions[job.condition]
-        check_coverage(document, combined(stack, stack_for(care)) if care != job.locale else stack, self.settings.path,
-                       self._language_names(condition, texts))
+        checked = combined(stack, stack_for(care)) if care != job.locale else stack
+        if (id(document), checked) not in self._covered:  # once per document, not per paper and edition
+            check_coverage(document, checked, self.settings.path, self._language_names(condition, texts))
+            self._covered.add((id(document), checked))
         title_key = condition.title_key
         subject = texts.messages[title_key].text if title_key in texts.messages and texts.messages[title_key].text \
             else self.store.source_texts(condition).get(title_key).text

@@ -22,8 +22,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing
+from typing import TYPE_CHECKING
+
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.errors import TemplateError
@@ -39,16 +39,32 @@ def keep_operators_in(folder: Path | None) -> None:
     _KEPT_IN = folder
 
 
-class _ShapesOnly(renderPDF._PDFRenderer):
-    """ReportLab's renderer without its font set-up: a pictogram has no text, and a font
-    selected for nothing would be an unembedded font outside any tagged content."""
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
-    def applyStateChanges(self, delta, newState):
-        super().applyStateChanges({k: v for k, v in delta.items() if k not in ("fontName", "fontSize")}, newState)
+
+@lru_cache(maxsize=1)
+def _renderer_class():
+    """ReportLab's renderer without its font set-up: a pictogram has no text, and a font
+    selected for nothing would be an unembedded font outside any tagged content.
+    (Made when first needed: a build whose pictograms are all recorded never imports
+    ReportLab's graphics.)"""
+    from reportlab.graphics import renderPDF
+
+    class ShapesOnly(renderPDF._PDFRenderer):
+        def applyStateChanges(self, delta, newState):
+            super().applyStateChanges({k: v for k, v in delta.items() if k not in ("fontName", "fontSize")},
+                                      newState)
+
+    return ShapesOnly
+
+
+def _ShapesOnly():
+    return _renderer_class()()
 
 
 @lru_cache(maxsize=None)
-def _drawing(name: str, inverse: bool) -> Drawing:
+def _drawing(name: str, inverse: bool) -> "Drawing":
     from svglib.svglib import svg2rlg
 
     text = icon(name).path.read_text(encoding="utf-8")
@@ -126,6 +142,6 @@ def draw(canvas: Canvas, name: str, x: float, y: float, size: float, *, inverse:
     canvas.restoreState()
 
 
-def draw_shapes(canvas: Canvas, drawing: Drawing, x: float, y: float) -> None:
+def draw_shapes(canvas: Canvas, drawing: "Drawing", x: float, y: float) -> None:
     """Draw a ReportLab drawing made of shapes only (a QR code) at (x, y)."""
     _ShapesOnly().draw(drawing, canvas, x, y, showBoundary=False)

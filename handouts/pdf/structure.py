@@ -12,6 +12,7 @@ pdfuaid:part.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -27,6 +28,28 @@ def _link_contents(annotation: pikepdf.Dictionary) -> str:
     if uri.startswith("tel:"):
         return uri[4:]
     return uri or "link"
+
+
+_XMP = (
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="pikepdf">\n'
+    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    ' <rdf:Description rdf:about="">'
+    '<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li>'
+    '</rdf:Alt></dc:title>'
+    '<dc:language xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>'
+    '<pdf:Producer xmlns:pdf="http://ns.adobe.com/pdf/1.3/">{producer}</pdf:Producer>'
+    '<pdfuaid:part xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">1</pdfuaid:part>'
+    '</rdf:Description></rdf:RDF>\n'
+    '</x:xmpmeta>\n\n'
+    '<?xpacket end="w"?>\n'
+)
+
+
+def _xmp(title: str, lang: str, producer: str) -> bytes:
+    """The XMP packet PDF/UA asks for (dc:title, dc:language, pdf:Producer, pdfuaid:part),
+    as pikepdf's metadata editor writes it, without its XML round trip (a millisecond a PDF)."""
+    return _XMP.format(title=escape(title), lang=escape(lang), producer=escape(producer)).encode("utf-8")
 
 
 def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
@@ -98,11 +121,8 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     catalog.Lang = String(tagger.lang)
     catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     pdf.docinfo[Name.Title] = String(title)
-    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-        meta["dc:title"] = title
-        meta["dc:language"] = [tagger.lang]
-        meta["pdf:Producer"] = str(pdf.docinfo.get("/Producer", "handouts"))
-        meta["pdfuaid:part"] = "1"
+    pdf.Root.Metadata = pdf.make_stream(_xmp(title, tagger.lang, str(pdf.docinfo.get("/Producer", "handouts"))),
+                                        Type=Name.Metadata, Subtype=Name.XML)
     out = io.BytesIO()
     # The layout writes its page streams uncompressed (``pageCompression=0``): they are
     # compressed here, once. Font files come compressed (``rl_patches``: a subset used

@@ -199,6 +199,8 @@ def test_init_writes_a_starter_project_that_builds(tmp_path):
     build = cli("build", "--project", "starter", "--output", "starter-out", cwd=tmp_path)
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "starter-out" / "example" / "en" / "leaflet-letter.pdf").is_file()
+    ignored = (tmp_path / "starter" / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".handouts-cache/" in ignored and (tmp_path / "starter" / ".handouts-cache" / "parsed").is_dir()
     again = cli("init", "starter", cwd=tmp_path)
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 

@@ -13,6 +13,8 @@ from handouts.errors import UsageError
 from handouts.files import write_atomically
 
 STARTER = "project"
+# Package data leaves out names that start with a dot: these are renamed when written.
+DOTTED = {"gitignore": ".gitignore"}
 
 
 def _files(root, prefix: str = ""):
@@ -31,7 +33,7 @@ def write_starter(directory: Path) -> list[Path]:
         raise UsageError(f"{directory} exists and is not an empty folder: choose a new one")
     written = []
     for relative, entry in _files(resources.files(__package__) / STARTER):
-        target = directory / relative
+        target = directory / DOTTED.get(relative, relative)
         write_atomically(target, entry.read_bytes())
         written.append(target)
     return written

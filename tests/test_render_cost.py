@@ -228,3 +228,46 @@ def test_pictogram_operators_kept_on_disk_are_the_ones_recorded(tmp_path, monkey
     finally:
         icons.keep_operators_in(None)
         icons._recorded.cache_clear()
+
+
+def test_quick_paths_in_setting_text_give_the_bytes_of_the_full_ones(monkeypatch):
+    """Three shortcuts in setting text: a shaped run with no offsets or kerning written
+    as one string per font subset (``rl_patches._format_text``), a paragraph wrapped
+    again at the same width keeping its lines, its minimum width measured once. With
+    each path taken in full instead, the PDFs are the same bytes."""
+    from reportlab.pdfbase.ttfonts import ShapedStr
+
+    from handouts.layout import flowables, rl_patches
+
+    samples = [("higm", "overview", "zh-Hant"), ("higm", "overview", "ar"), ("higm", "checklist", "hi"),
+               ("higm", "overview", "en"), ("cgd", "school-letter", "ko"), ("cgd", "checklist", "ru")]
+    documents = [compose(c, h, loc) for c, h, loc in samples]
+    full_paths = []
+    formatted = rl_patches._formatted
+
+    def counted(self, text):
+        if isinstance(text, ShapedStr):
+            full_paths.append(text)
+        return formatted(self, text)
+
+    monkeypatch.setattr(rl_patches, "_formatted", counted)
+    quick = [render(d, c, h, loc) for d, (c, h, loc) in zip(documents, samples)]
+    shaped_runs = len(full_paths)
+    monkeypatch.setattr(rl_patches, "_format_text", counted)  # every run through ReportLab's own
+    wrap, min_width = flowables.TextBlock.wrap, flowables.TextBlock.minWidth
+
+    def wrap_again(self, width, height):
+        self.__dict__.pop("_wrapped_at", None)
+        return wrap(self, width, height)
+
+    def measure_again(self):
+        self.__dict__.pop("_min_width", None)
+        return min_width(self)
+
+    monkeypatch.setattr(flowables.TextBlock, "wrap", wrap_again)
+    monkeypatch.setattr(flowables.TextBlock, "minWidth", measure_again)
+    full_paths.clear()
+    full = [render(d, c, h, loc) for d, (c, h, loc) in zip(documents, samples)]
+    assert len(full_paths) > 2 * shaped_runs  # the quick path was taken for most shaped runs
+    for sample, fast, slow in zip(samples, quick, full):
+        assert fast == slow, sample

@@ -526,21 +526,46 @@ def test_08_a_build_that_fails_on_a_full_disk_leaves_output_as_it_was(project_co
     output = project_copy / "output"
     before = snapshot(output)
     written = []
-    real_fsync = os.fsync
 
-    def full_disk(fd):
-        written.append(fd)
-        if len(written) == 5:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
+    class FullDisk(io.FileIO):
+        """A file on a disk that fills up: the second PDF written no longer fits."""
 
-    monkeypatch.setattr(files.os, "fsync", full_disk)
+        def write(self, data):
+            written.append(self.name)
+            if len(written) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(data)
+
+    # The build writes its PDFs into a staging folder (``StagingFolder.write``), then
+    # renames them into place: the disk fills up in between.
+    monkeypatch.setattr(files, "open", lambda path, mode="r": FullDisk(path, mode), raising=False)
     result = in_process(project_copy, monkeypatch, "build", "--locale", "es", "--locale", "fr", "--handout",
                         "checklist", "--paper", "a4", "--no-large-print", "-q")
-    monkeypatch.setattr(files.os, "fsync", real_fsync)
+    monkeypatch.delattr(files, "open")
+    assert len(written) == 2
     error_line(result, 1, "No space left on device")
     assert snapshot(output) == before
     assert hidden_leftovers(output) == []
+
+
+def test_08_a_file_written_in_place_stops_on_a_full_disk_and_is_left_as_it_was(tmp_path, monkeypatch):
+    """What writes a user's own file (a translation imported, settings) checks that the
+    bytes reached the disk (fsync) before the file is replaced."""
+    import handouts.files as files
+
+    target = tmp_path / "es.yaml"
+    target.write_text("old", encoding="utf-8")
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full_disk)
+    from handouts.errors import WriteError
+
+    with pytest.raises(WriteError, match="No space left on device"):
+        files.write_atomically(target, b"new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["es.yaml"]
 
 
 def test_08_a_failing_site_template_writes_no_pdf(project_copy):

@@ -113,11 +113,24 @@ class TextBlock(RLParagraph):
         with marked(canvas, getattr(self, "node", None)):
             super().drawOn(canvas, x, y, _sW)
 
+    def minWidth(self):
+        # Its words' widths do not change: measured once (the layout asks at every wrap).
+        if "_min_width" not in self.__dict__:
+            self._min_width = super().minWidth()
+        return self._min_width
+
     def wrap(self, availWidth, availHeight):
+        # A paragraph's lines depend on the width alone (ReportLab's ``wrap`` ignores the
+        # height): wrapped again at the same width, it keeps the lines it has.
+        if self.__dict__.get("_wrapped_at") == availWidth and "blPara" in self.__dict__:  # (split may drop it)
+            return self.width, self.height
         needed = self.minWidth()
         if needed > availWidth + 0.01:
             raise too_wide(self.content, needed, availWidth)
-        return super().wrap(availWidth, availHeight)
+        size = super().wrap(availWidth, availHeight)
+        if "blPara" in self.__dict__ and size == (availWidth, self.height):
+            self._wrapped_at = availWidth
+        return size
 
     def draw(self):
         # Only while drawing: layout and splitting see the lines as ReportLab made them.

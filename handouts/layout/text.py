@@ -58,6 +58,7 @@ _BIDI_CONTROLS = frozenset("\u2066\u2067\u2068\u2069\u200e\u200f" + WORD_JOINER)
 _NOT_DRAWN = dict.fromkeys(map(ord, _BIDI_CONTROLS))  # str.translate: drop the controls
 
 
+@lru_cache(maxsize=None)  # asked of every character of every line drawn
 def _is_rtl_char(char: str) -> bool:
     return icu.Char.charDirection(char) in _RTL_CLASSES
 
@@ -502,11 +503,14 @@ class ShapedText(Flowable):
         index = 0
         while index < len(shaped):
             run, first = shaped[index]
-            glyphs, width = first.glyphs, first.width
+            pieces, width = [first.glyphs], first.width
             index += 1
             while index < len(shaped) and (shaped[index][0].font, shaped[index][0].href) == (run.font, run.href):
-                glyphs, width = glyphs + shaped[index][1].glyphs, width + shaped[index][1].width
+                pieces.append(shaped[index][1].glyphs)
+                width += shaped[index][1].width
                 index += 1
+            glyphs = pieces[0] if len(pieces) == 1 else ShapedStr(  # joined once (``+`` copies at every step)
+                "".join(pieces), shapeData=[data for piece in pieces for data in piece.__shapeData__])
             self._draw_glyphs(x, baseline, run.font, glyphs, width, run.href)
             x += width
 
@@ -524,7 +528,7 @@ class ShapedText(Flowable):
             baseline = self.height - self.size - number * self.leading
             line_width = self._width(runs)
             x = self.width - line_width if self.rtl else 0.0
-            logical = "".join(c for c in self.text[start:end] if c not in _BIDI_CONTROLS)  # what is seen
+            logical = self.text[start:end].translate(_NOT_DRAWN)  # what is seen
             if number == len(lines) - 1:
                 logical = logical.rstrip()
             # ActualText gives extractors the logical characters of shaped Indic and CJK

@@ -119,7 +119,7 @@ PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))  # the BMP's area
 
 
 def is_private_use(code: int) -> bool:
-    return any(code in area for area in PRIVATE_USE)
+    return 0xE000 <= code < 0xF900 or 0xF0000 <= code < 0xFFFFE  # the areas of PRIVATE_USE, asked of every code
 
 
 def _private_codes(font) -> dict[int, int]:

@@ -112,21 +112,17 @@ def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) 
     buffer.language = lang
     uharfbuzz.shape(hb_font, buffer, FEATURES)
     face = ttf.face
+    scale = face._pdfScale  # what ``ttf.pdfScale`` calls: font units to thousandths of an em
+    glyph_to_char, widths = face.glyphToChar, face.charWidths
     codes: list[int] = []
     data: list[ShapeData] = []
     for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
         gid = info.codepoint
-        chars = face.glyphToChar.get(gid)
+        chars = glyph_to_char.get(gid)
         code = chars[0] if chars else ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, position.x_advance)
         codes.append(code)
-        data.append(ShapeData(
-            info.cluster,
-            ttf.pdfScale(position.x_advance),
-            ttf.pdfScale(position.y_advance),
-            ttf.pdfScale(position.x_offset),
-            ttf.pdfScale(position.y_offset),
-            face.charWidths[code],
-        ))
+        data.append(ShapeData(info.cluster, scale(position.x_advance), scale(position.y_advance),
+                              scale(position.x_offset), scale(position.y_offset), widths[code]))
     texts = _glyph_texts(text, font, codes, [d.cluster for d in data])
     width = sum(d.x_advance for d in data) * size / 1000
     return Shaped(ShapedStr("".join(map(chr, codes)), shapeData=data), width, texts)

@@ -626,9 +626,26 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     site_plan = Plan([job for job in plan.jobs if (job.condition, job.locale, job.handout) in shown],
                      {group: texts for group, texts in plan.texts.items()
                       if any((group[0], group[1]) == s[:2] for s in shown)}, plan.skipped)
-    files = {STATUS_PAGE: html_page(summaries(builder.store)).encode("utf-8")}
+    from handouts.fingerprints import digest, engine_digest, files_digest, tree_digest
+
+    kept_summaries = DocumentCache(output, "summaries")
+
+    def remember(tag: str, name: str, make):
+        """A catalog's status, kept by what it is made from: its file and state, the
+        source's, the language's shared file (its name), the manifest, the engine."""
+        paths = [project.catalog_path(tag, name), project.state_path(tag, name),
+                 project.catalog_path(project.source_locale, name),
+                 project.catalog_path(tag, project.manifest.shared_catalog), project.manifest.path]
+        key = digest("summary", engine_digest(), files_digest(paths))
+        found = None if force else kept_summaries.get(key)
+        if found is None:
+            found = make()
+            kept_summaries.put(key, found)
+        return found
+
+    files = {STATUS_PAGE: html_page(summaries(builder.store, remember=remember)).encode("utf-8")}
+    after_commit.append(kept_summaries.flush)
     fonts = SubsetCache(subset_cache_folder(output))
-    from handouts.fingerprints import digest, tree_digest
 
     site_templates = tree_digest(digests.site_folder) if digests.site_folder else ""
     pages = DocumentCache(output, "pages")

@@ -92,6 +92,9 @@ class PageSet:
     name: str
     faces: dict[tuple[Family, int], set[str]] = field(default_factory=dict)
     languages: dict[str, FontStack] = field(default_factory=dict)
+    # (family name, weight) -> the same sets as ``faces``: merging hundreds of cached pages
+    # looks faces up by name (a Family hashes all its files' fields at every look-up).
+    _by_name: dict[tuple[str, int], set[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, text: dict[tuple[str, bool], set[str]], where: Path) -> Contribution:
         """Add a page's characters (``page_text``); returns what they added, which
@@ -102,15 +105,18 @@ class PageSet:
 
     def merge(self, contribution: Contribution) -> None:
         for lang, bold, faces, invisible in contribution:
-            stack = configured_stack(lang)
-            self.languages.setdefault(lang, stack)
-            families = {family.name: family for family in stack.families}
+            stack = self.languages.get(lang) or self.languages.setdefault(lang, configured_stack(lang))
             for (name, weight), chars in faces:
-                self.faces.setdefault((families[name], weight), set()).update(chars)
-            for family in stack.families:
-                key = (family, _weight(family, bold))
-                if key in self.faces:
-                    self.faces[key] |= invisible  # kept where a font has it (joiners shape Indic and Arabic text)
+                known = self._by_name.get((name, weight))
+                if known is None:
+                    family = next(f for f in stack.families if f.name == name)
+                    known = self._by_name[(name, weight)] = self.faces.setdefault((family, weight), set())
+                known.update(chars)
+            if invisible:
+                for family in stack.families:
+                    known = self._by_name.get((family.name, _weight(family, bold)))
+                    if known is not None:
+                        known |= invisible  # kept where a font has it (joiners shape Indic and Arabic text)
 
 
 # Per (language, bold) of a page: the characters each (family name, weight) of the

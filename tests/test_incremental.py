@@ -267,3 +267,24 @@ def test_pages_and_web_fonts_made_on_every_core_are_those_made_in_one_process(tm
     parallel, serial = site(tmp_path / "parallel"), site(tmp_path / "serial")
     assert any(name.endswith(".woff2") for name in serial) and len(serial) > 8
     assert parallel == serial
+
+
+def test_a_text_edit_summarises_again_only_the_catalog_it_touched(project_copy, tmp_path, monkeypatch):
+    """The status page's rows are kept by the fingerprint of what each is made from: after
+    one Spanish text changes, only the Spanish catalog is summarised again, and the page
+    is the one a fresh build writes."""
+    import handouts.checks.runner as runner
+
+    output = tmp_path / "out"
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    summarised = []
+    real = runner.summarise
+    monkeypatch.setattr(runner, "summarise", lambda store, tag, name: summarised.append((tag, name)) or
+                        real(store, tag, name))
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Otro texto nuevo.")
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    assert summarised == [("es", "higm")]
+    monkeypatch.setattr(runner, "summarise", real)
+    build(Project.load(project_copy), tmp_path / "fresh", settings=Settings(), jobs=1, **SMALL)
+    page = "translation-status.html"
+    assert (output / page).read_bytes() == (tmp_path / "fresh" / page).read_bytes()

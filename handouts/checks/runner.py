@@ -64,8 +64,13 @@ def catalogs_of(project: Project, conditions: Sequence[str] | None = None) -> li
     return names
 
 
+# (language, catalog, how to make its summary) -> the summary: a build passes one that
+# keeps summaries by the fingerprint of their files (one text edited: one summarised again).
+Remember = Callable[[str, str, Callable[[], Summary]], Summary]
+
+
 def summaries(store: CatalogStore, locales: Sequence[str] | None = None,
-              conditions: Sequence[str] | None = None) -> list[Summary]:
+              conditions: Sequence[str] | None = None, remember: Remember | None = None) -> list[Summary]:
     """Every translated catalog file that exists (the source language left out)."""
     out = []
     for tag in store.project.locale_tags():
@@ -74,7 +79,8 @@ def summaries(store: CatalogStore, locales: Sequence[str] | None = None,
         for name in catalogs_of(store.project, conditions):
             if store.has(tag, name):
                 try:
-                    out.append(summarise(store, tag, name))
+                    make = (lambda tag=tag, name=name: summarise(store, tag, name))
+                    out.append(remember(tag, name, make) if remember else make())
                 except HandoutsError:
                     continue  # an unreadable file is reported by `handouts check`
     return out

@@ -591,6 +591,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     written unless nothing they show changed; a page whose bytes are the same is not
     rewritten."""
     from handouts.buildstate import DocumentCache, subset_cache_folder
+    from handouts.fingerprints import digest, engine_digest, files_digest, tree_digest
     from handouts.site import PdfFile, write_site
     from handouts.status_report import html_page, summaries
     from handouts.webfonts import SubsetCache
@@ -626,8 +627,6 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     site_plan = Plan([job for job in plan.jobs if (job.condition, job.locale, job.handout) in shown],
                      {group: texts for group, texts in plan.texts.items()
                       if any((group[0], group[1]) == s[:2] for s in shown)}, plan.skipped)
-    from handouts.fingerprints import digest, engine_digest, files_digest, tree_digest
-
     kept_summaries = DocumentCache(output, "summaries")
 
     def remember(tag: str, name: str, make):

@@ -103,9 +103,10 @@ def state_path(output: Path, shard: tuple[int, int] | None) -> Path:
 
 
 class DocumentCache:
-    """Composed documents by the fingerprint of what they are composed from (and, as
-    ``DocumentCache(output, "pages")``, the download pages with the text they show). New
-    ones are kept in memory until ``flush`` (after the build's files are in place)."""
+    """Composed documents by the fingerprint of what they are composed from (and, under
+    another ``kind``, what the site step makes: ``pages``, the download pages with the
+    text they show; ``summaries``, the status page's rows). New ones are kept in memory
+    until ``flush`` (after the build's files are in place)."""
 
     def __init__(self, output: Path, kind: str = "documents"):
         self.folder = output / CACHE_DIR / kind
@@ -193,5 +194,5 @@ def subset_cache_folder(output: Path) -> Path:
     return output / CACHE_DIR / "fonts"
 
 
-__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "TemplateCache", "state_path", "subset_cache_folder", "CACHE_DIR",
-           "cache_home"]
+__all__ = ["BuildState", "OutputRecord", "DocumentCache", "ParsedCache", "TemplateCache", "state_path",
+           "subset_cache_folder", "CACHE_DIR", "cache_home"]

@@ -89,7 +89,6 @@ def engine_digest() -> str:
 @cache
 def fonts_digest() -> str:
     """Every font file any stack may use: path, size and modification time."""
-    
     from handouts.layout.fonts import CONFIG, FaceFile
 
     config = load_data(CONFIG.read_text(encoding="utf-8"))

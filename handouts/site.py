@@ -15,7 +15,6 @@ type from the same font files (``webfonts``: subset per page set).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -43,6 +42,7 @@ from handouts.document import (
     block_spans,
     plain_text,
 )
+from handouts.fingerprints import digest
 from handouts.formatting import babel_locale, language_name
 from handouts.pictograms import catalogue, icon, svg_markup
 from handouts.templating import Translator, make_environment, render_template
@@ -467,11 +467,8 @@ class PdfFile:
 
 
 def _page_key(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = repr(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little") + data)
-    return h.hexdigest()
+    """A page's fingerprint: its group's and what else it shows, by their reprs."""
+    return digest(*map(repr, parts))
 
 
 def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,

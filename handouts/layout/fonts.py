@@ -9,8 +9,8 @@ character no family has stops the build with the key and line, never an empty bo
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

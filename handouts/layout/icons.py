@@ -21,7 +21,6 @@ import json
 import logging
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
@@ -30,6 +29,9 @@ from handouts.errors import TemplateError
 from handouts.files import read_cached, write_cached
 from handouts.pictograms import icon
 
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
 _KEPT_IN: Path | None = None  # where recorded operators are kept between processes
 
 
@@ -37,10 +39,6 @@ def keep_operators_in(folder: Path | None) -> None:
     """Keep the operators recorded for each pictogram in ``folder`` (None: in memory only)."""
     global _KEPT_IN
     _KEPT_IN = folder
-
-
-if TYPE_CHECKING:
-    from reportlab.graphics.shapes import Drawing
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,8 @@ And for speed: the subsetter reads glyphs from the font's ``glyf`` table in plac
 instead of copying the whole table for each subset; a subset already made in this
 process (the same glyphs: the Letter and A4 editions of a handout, a document drawn
 again) is taken as made, and its font file as compressed (Flate, level 6, once: the
-structure pass keeps compressed streams as they are).
+structure pass keeps compressed streams as they are); a shaped run with no offsets and
+no kerning is written as one string per font subset (``_format_text``).
 """
 
 from __future__ import annotations
@@ -118,8 +119,11 @@ def _hb_font(self, fontSize=10):
 PRIVATE_USE = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))  # the BMP's area, then plane 15's
 
 
+_BMP_PRIVATE, _PLANE15_PRIVATE = PRIVATE_USE
+
+
 def is_private_use(code: int) -> bool:
-    return 0xE000 <= code < 0xF900 or 0xF0000 <= code < 0xFFFFE  # the areas of PRIVATE_USE, asked of every code
+    return code in _BMP_PRIVATE or code in _PLANE15_PRIVATE  # asked of every code of a face: no generator
 
 
 def _private_codes(font) -> dict[int, int]:

@@ -15,6 +15,7 @@ disk) therefore leaves ``output/`` exactly as it was: no half-written PDF, no pa
 from __future__ import annotations
 
 import hashlib
+import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -331,7 +332,9 @@ class Task:
 
 @dataclass
 class TaskResult:
-    composed: Composed
+    # The composed document, pickled once where it was composed: the bytes travel from a
+    # worker and are what the document cache keeps (the parent does not pickle it again).
+    composed: bytes
     outputs: list[tuple[Job, str, bytes | None, float]]  # job, document fingerprint, PDF (None: kept), seconds
 
 
@@ -437,7 +440,7 @@ def build(
             began = time.perf_counter()
             pdf = builder.render(job, texts)
             outputs.append((job, drawn, pdf, time.perf_counter() - began))
-        return TaskResult(composed, outputs)
+        return TaskResult(pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL), outputs)
 
     def cost(task: Task) -> float:
         recorded = [state.outputs.get(str(job.relative_path())) for job in task.jobs]
@@ -472,8 +475,9 @@ def build(
         for index, task in enumerate(to_run):  # in plan order: the same records in the same order
             result = results[index]
             key = digests.document(task.condition, task.locale, task.handout)
-            builder.composed[(task.condition, task.locale, task.handout)] = result.composed
-            documents.put(key, result.composed)
+            composed = pickle.loads(result.composed)
+            builder.composed[(task.condition, task.locale, task.handout)] = composed
+            documents.put(key, composed, pickled=result.composed)
             for job, drawn, pdf, seconds in result.outputs:
                 relative = str(job.relative_path())
                 old = state.intact(output, relative)
@@ -486,8 +490,9 @@ def build(
                                                        round(seconds, 4))
                 report.rendered.append((output / relative, Rendered(job, pdf, seconds)))
         if write_site_too:
+            whole = not (conditions or locales or handouts or papers) and tuple(editions) == tuple(EDITIONS)
             report.site = _site(project, output, staging, builder, digests, state, documents, force=force,
-                                fallback=fallback_english, after_commit=after_commit)
+                                fallback=fallback_english, after_commit=after_commit, plan=plan if whole else None)
         elif site and shard is not None:
             report.site = "left to `handouts site`"
 
@@ -501,6 +506,7 @@ def build(
             state.outputs[name] = replace(record, mtime_ns=(output / name).stat().st_mtime_ns)
         except OSError:
             del state.outputs[name]
+    state.stat_site_files(output)
     state.requests = {request: everything}  # only the last build's options: another's may have changed the PDFs
     state.save()
     report.seconds = time.perf_counter() - started
@@ -559,6 +565,7 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
     report.written = _staged(output, fill)
     for flush in after_commit:
         flush()
+    state.stat_site_files(output)
     state.save()
     report.seconds = time.perf_counter() - started
     return report
@@ -585,18 +592,55 @@ def estimate(project: Project, job: Job) -> float:
     return 0.1 * (spec.pages or 1) * (2.0 if shaped else 1.0) * (1.5 if job.large_print else 1.0)
 
 
+class _Documents(Mapping):
+    """The composed documents of the handouts the pages show, by (condition, language,
+    handout): this build's, else the document cache's, else composed now; read only when
+    a page that shows one is made (a language whose pages are unchanged reads none)."""
+
+    def __init__(self, shown: set[tuple[str, str, str]], project: Project, builder: Builder, digests, documents,
+                 texts: Mapping):
+        self.shown, self.project, self.builder, self.digests = shown, project, builder, digests
+        self.documents, self.texts = documents, texts
+
+    def __getitem__(self, key: tuple[str, str, str]) -> Composed:
+        if key not in self.shown:
+            raise KeyError(key)
+        composed = self.builder.composed.get(key)
+        if composed is None:
+            fingerprint = self.digests.document(*key)
+            composed = self.documents.get(fingerprint)
+            if composed is None:
+                condition, locale, handout = key
+                composed = self.builder.compose(self.project.handout(condition, handout),
+                                                self.texts[(condition, locale)])
+                self.documents.put(fingerprint, composed)
+            self.builder.composed[key] = composed
+        return composed
+
+    def __contains__(self, key) -> bool:
+        return key in self.shown
+
+    def __iter__(self):
+        return iter(sorted(self.shown))
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+
 def _site(project: Project, output: Path, staging, builder: Builder, digests, state, documents, *, force: bool,
-          fallback: bool, after_commit: list[Callable[[], None]], linked: list[Path] | None = None) -> str:
+          fallback: bool, after_commit: list[Callable[[], None]], linked: list[Path] | None = None,
+          plan: Plan | None = None) -> str:
     """The download pages for every PDF in ``output`` (this build's and earlier ones'),
     written unless nothing they show changed; a page whose bytes are the same is not
-    rewritten."""
+    rewritten, and a language's pages that are all unchanged and intact are not even made
+    (``plan``: the whole project's plan, when the build has made it already)."""
     from handouts.buildstate import DocumentCache, subset_cache_folder
     from handouts.fingerprints import digest, engine_digest, files_digest, tree_digest
     from handouts.site import PdfFile, write_site
     from handouts.status_report import html_page, summaries
     from handouts.webfonts import SubsetCache
 
-    plan = make_plan(project, builder.store, builder.settings, fallback=fallback)
+    plan = plan or make_plan(project, builder.store, builder.settings, fallback=fallback)
     pdfs: list[PdfFile] = []
     for job in plan.jobs:
         relative = str(job.relative_path())
@@ -614,43 +658,45 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     fingerprint = digests.site(plan, pdfs)
     if not force and state.site == fingerprint and (output / "index.html").is_file():
         return "up to date"
-    for condition, locale, handout in sorted(shown):
-        if (condition, locale, handout) in builder.composed:
-            continue
-        key = digests.document(condition, locale, handout)
-        cached = documents.get(key)
-        if cached is not None:
-            builder.composed[(condition, locale, handout)] = cached
-        else:
-            composed = builder.compose(project.handout(condition, handout), plan.texts[(condition, locale)])
-            documents.put(key, composed)
     site_plan = Plan([job for job in plan.jobs if (job.condition, job.locale, job.handout) in shown],
                      {group: texts for group, texts in plan.texts.items()
                       if any((group[0], group[1]) == s[:2] for s in shown)}, plan.skipped)
+    status = STATUS_PAGE
+    catalogs = [path for tag in project.locale_tags() for name in project.catalog_names()
+                for path in (project.catalog_path(tag, name), project.state_path(tag, name))]
+    status_key = digest("status page", engine_digest(), files_digest([*catalogs, project.manifest.path]))
     kept_summaries = DocumentCache(output, "summaries")
-
-    def remember(tag: str, name: str, make):
-        """A catalog's status, kept by what it is made from: its file and state, the
-        source's, the language's shared file (its name), the manifest, the engine."""
-        paths = [project.catalog_path(tag, name), project.state_path(tag, name),
-                 project.catalog_path(project.source_locale, name),
-                 project.catalog_path(tag, project.manifest.shared_catalog), project.manifest.path]
-        key = digest("summary", engine_digest(), files_digest(paths))
-        found = None if force else kept_summaries.get(key)
-        if found is None:
-            found = make()
-            kept_summaries.put(key, found)
-        return found
-
-    files = {STATUS_PAGE: html_page(summaries(builder.store, remember=remember)).encode("utf-8")}
     after_commit.append(kept_summaries.flush)
-    fonts = SubsetCache(subset_cache_folder(output))
+    files = {}
+    kept: list[str] = []
+    status_page = None if force else kept_summaries.get(status_key)
+    if isinstance(status_page, bytes) and state.site_file_intact(output, status):
+        kept.append(status)  # no catalog or state changed: the status page is as it was
+    else:
+        def remember(tag: str, name: str, make):
+            """A catalog's status, kept by what it is made from: its file and state, the
+            source's, the language's shared file (its name), the manifest, the engine."""
+            paths = [project.catalog_path(tag, name), project.state_path(tag, name),
+                     project.catalog_path(project.source_locale, name),
+                     project.catalog_path(tag, project.manifest.shared_catalog), project.manifest.path]
+            key = digest("summary", engine_digest(), files_digest(paths))
+            found = None if force else kept_summaries.get(key)
+            if found is None:
+                found = make()
+                kept_summaries.put(key, found)
+            return found
 
+        files[status] = html_page(summaries(builder.store, remember=remember)).encode("utf-8")
+        kept_summaries.put(status_key, files[status])
+    fonts = SubsetCache(subset_cache_folder(output))
     site_templates = tree_digest(digests.site_folder) if digests.site_folder else ""
     pages = DocumentCache(output, "pages")
+    groups = DocumentCache(output, "groups")
     files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=pages, reuse=not force,
-                        group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates))
-    after_commit.extend([fonts.flush, pages.flush])
+                        group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates),
+                        composed=_Documents(shown, project, builder, digests, documents, plan.texts),
+                        groups=groups, intact=lambda path: state.site_file_intact(output, path), kept=kept)
+    after_commit.extend([fonts.flush, pages.flush, groups.flush])
     for relative, data in sorted(files.items()):
         target = output / relative
         try:
@@ -660,6 +706,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
             pass
         staging.write(relative, data)
     state.site = fingerprint
+    state.site_files = {path: None for path in sorted({*files, *kept})}  # their size and time once in place
     return "written"
 
 

@@ -59,6 +59,9 @@ class BuildState:
     outputs: dict[str, OutputRecord] = field(default_factory=dict)  # relative path -> record
     requests: dict[str, str] = field(default_factory=dict)  # the options of a build -> its inputs' fingerprint
     site: str | None = None  # fingerprint of the download pages' inputs
+    # The download pages' files (path under the output folder -> [size, modification time]
+    # as written, None until then): a language's pages kept as they were must still be so.
+    site_files: dict[str, list[int] | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
@@ -72,12 +75,14 @@ class BuildState:
             state.outputs = {name: OutputRecord(**record) for name, record in data.get("outputs", {}).items()}
             state.requests = dict(data.get("requests", {}))
             state.site = data.get("site")
+            state.site_files = {str(name): [int(n) for n in stat] for name, stat in data.get("site_files", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError):
             return cls(path)
         return state
 
     def save(self) -> None:
         data = {"version": STATE_VERSION, "requests": dict(sorted(self.requests.items())), "site": self.site,
+                "site_files": {name: stat for name, stat in sorted(self.site_files.items()) if stat},
                 "outputs": {name: asdict(record) for name, record in sorted(self.outputs.items())}}
         try:
             write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -98,6 +103,29 @@ class BuildState:
         return record
 
 
+    def site_file_intact(self, output: Path, relative: str) -> bool:
+        """Is a download page's file still on disk as the last build left it?"""
+        recorded = self.site_files.get(relative)
+        if not recorded:
+            return False
+        try:
+            stat = (output / relative).stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == recorded
+
+    def stat_site_files(self, output: Path) -> None:
+        """Record each download page's file as it now is on disk (after the build's files
+        are in place)."""
+        for name in list(self.site_files):
+            try:
+                stat = (output / name).stat()
+            except OSError:
+                del self.site_files[name]
+                continue
+            self.site_files[name] = [stat.st_size, stat.st_mtime_ns]
+
+
 def state_path(output: Path, shard: tuple[int, int] | None) -> Path:
     return output / (f".handouts-build.{shard[0]}-of-{shard[1]}.json" if shard else ".handouts-build.json")
 
@@ -111,6 +139,7 @@ class DocumentCache:
     def __init__(self, output: Path, kind: str = "documents"):
         self.folder = output / CACHE_DIR / kind
         self.pending: dict[str, object] = {}
+        self._pickled: dict[str, bytes] = {}
 
     def get(self, key: str):
         if key in self.pending:
@@ -123,13 +152,18 @@ class DocumentCache:
         except Exception:  # from another version of the classes
             return None
 
-    def put(self, key: str, composed) -> None:
-        self.pending[key] = composed
+    def put(self, key: str, value, *, pickled: bytes | None = None) -> None:
+        """Keep ``value``; ``pickled``, when given, is its pickle, made already."""
+        self.pending[key] = value
+        if pickled is not None:
+            self._pickled[key] = pickled
 
     def flush(self) -> None:
-        for key, composed in sorted(self.pending.items()):
-            write_cached(self.folder / f"{key}.pickle", pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL))
+        for key, value in sorted(self.pending.items()):
+            data = self._pickled.get(key) or pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            write_cached(self.folder / f"{key}.pickle", data)
         self.pending.clear()
+        self._pickled.clear()
 
 
 class ParsedCache:

@@ -15,8 +15,8 @@ type from the same font files (``webfonts``: subset per page set).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -381,6 +381,8 @@ class SiteWriter:
         self.env = make_environment(project.templates_dir)
         self.fonts = WebFonts(fonts_cache)
         self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
+        self.contributions: dict[str, Contribution] = {}  # path -> the characters of the page there
+        self._page_texts: dict[tuple[str, str], PageTexts] = {}
         self._asked: list[_AskedPage] = []  # pages to render (``finish``)
         self.source_locale = project.source_locale
 
@@ -396,18 +398,19 @@ class SiteWriter:
         html = render_template(self.env, self.project.templates_dir, f"{self.folder}/{asked.template}", context)
         return html.encode("utf-8"), contribution_of(page_text(html, context["lang"]), Path(asked.path))
 
-    def finish(self) -> None:
+    def finish(self, jobs: int | None = None) -> None:
         """Render the pages asked for, on every core when there are many (rendering and
         reading back their characters take about 6 ms a page), and take them in the
         order they were asked: the same files and web fonts from any number of processes."""
         from handouts.pool import default_jobs, run_tasks
 
         asked, self._asked = self._asked, []
-        workers = default_jobs() if len(asked) >= PAGES_PER_PROCESS else 1
+        workers = jobs or (default_jobs() if len(asked) >= PAGES_PER_PROCESS else 1)
         made: dict[int, tuple[bytes, Contribution]] = dict(run_tasks(asked, self._render, jobs=workers))
         for index, page in enumerate(asked):
             data, contribution = made[index]
             self.files[page.path] = data
+            self.contributions[page.path] = contribution
             self.fonts.add_contribution(page.page_set, contribution)
             if self.pages is not None and page.key is not None:
                 self.pages.put(page.key, (data, contribution))
@@ -419,10 +422,18 @@ class SiteWriter:
             return False
         data, contribution = found
         self.files[path] = data
+        self.contributions[path] = contribution
         self.fonts.add_contribution(page_set, contribution)
         return True
 
     def page_texts(self, condition, tag: str) -> PageTexts:
+        """A language's texts as the page templates ask for them (made once per build)."""
+        made = self._page_texts.get((condition.name, tag))
+        if made is None:
+            made = self._page_texts[(condition.name, tag)] = self._make_page_texts(condition, tag)
+        return made
+
+    def _make_page_texts(self, condition, tag: str) -> PageTexts:
         texts = self.store.texts(condition, tag, allow_missing=self.builder.fallback)
         source = self.store.source_texts(condition)
         parameters = self.builder.composer(condition.name).parameters
@@ -471,8 +482,55 @@ def _page_key(*parts: object) -> str:
     return digest(*map(repr, parts))
 
 
+@dataclass(frozen=True)
+class _GroupRecord:
+    """What one condition's pages in one language were, kept (under the fingerprint of
+    what they are made from: texts, states, templates, engine, settings) so that a build
+    in which they are unchanged neither reads those texts and documents again nor renders
+    anything: the files on disk are kept, and the record gives what the rest of the site
+    takes from them (the web fonts' characters, the first page's entry)."""
+
+    signature: str  # the group's fingerprint with what else its pages show (PDFs, languages)
+    name: str  # the language's own name
+    title: str  # the condition's title in that language
+    pages: tuple[tuple[str, str, Contribution], ...]  # (path, page key, characters), in order
+    # What the first page asked of the language's ``t`` and ``has`` (its templates decide).
+    answers: tuple[tuple[tuple, Any], ...] = ()
+
+
+def _compact(contribution: Contribution) -> Contribution:
+    """A page's characters with each set as one string (what ``PageSet.merge`` takes as
+    well): a record loads in a tenth of the time."""
+    return tuple((lang, bold, tuple((face, "".join(sorted(chars))) for face, chars in faces),
+                  "".join(sorted(invisible))) for lang, bold, faces, invisible in contribution)
+
+
+class _Answers:
+    """A language's ``t`` and ``has`` on the first page: answers recorded by an earlier
+    build, else asked of its texts (read only then), and recorded."""
+
+    def __init__(self, known: Iterable[tuple[tuple, Any]], texts: Callable[[], PageTexts]):
+        self.known = dict(known)
+        self._texts = texts
+        self.added = False
+
+    def _ask(self, question: tuple, answer: Callable[[PageTexts], Any]):
+        if question not in self.known:
+            self.known[question] = answer(self._texts())
+            self.added = True
+        return self.known[question]
+
+    def t(self, key: str, count: int | None = None) -> str:
+        return self._ask(("t", key, count), lambda texts: texts.t(key, count))
+
+    def has(self, key: str) -> bool:
+        return self._ask(("has", key), lambda texts: texts.has(key))
+
+
 def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,
-               pages=None, group_key: Callable[[str, str], str] | None = None, reuse: bool = True) -> dict[str, bytes]:
+               pages=None, group_key: Callable[[str, str], str] | None = None, reuse: bool = True,
+               composed: Mapping | None = None, groups=None, intact: Callable[[str], bool] | None = None,
+               kept: list[str] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
     stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
@@ -481,8 +539,14 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     condition's pages in one language are made from: its texts, the source's, their
     states, the templates, the engine, the settings), a page whose inputs, PDF links and
     language list are unchanged is taken from the cache instead of being rendered
-    (``reuse=False``, as with ``--force``: every page is rendered, and kept for next time)."""
+    (``reuse=False``, as with ``--force``: every page is rendered, and kept for next time).
+    With ``groups`` (a cache of ``_GroupRecord``) and ``intact`` (is this file on disk as
+    the last build left it?), a condition's pages in one language that are all unchanged
+    and intact are not returned: their paths go to ``kept``. ``composed`` holds the
+    composed documents by (condition, language, handout) (default: the builder's)."""
+    composed = builder.composed if composed is None else composed
     writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None, reuse=reuse)
+    use_groups = groups is not None and group_key is not None
     source_locale = project.source_locale
     found_pdfs: dict[tuple[str, str, str], list[tuple[str, str, str, int]]] = {}
     paper_order = {"letter": 0, "a4": 1}
@@ -497,9 +561,18 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     def order(tags: Iterable[str]) -> list[str]:
         return sorted(tags, key=lambda tag: (tag != source_locale, language_name(tag, source_locale).casefold()))
 
+    # The records of earlier builds, by group, where its inputs are unchanged.
+    records: dict[tuple[str, str], _GroupRecord] = {}
+    if use_groups and reuse:
+        for group in plan.texts:
+            record = groups.get(group_key(*group))
+            if isinstance(record, _GroupRecord):
+                records[group] = record
     names: dict[str, tuple[str, str]] = {}  # tag -> (own name, direction)
     for (condition_name, tag), texts in plan.texts.items():
-        names.setdefault(tag, (texts.name, texts.direction))
+        if tag not in names:
+            record = records.get((condition_name, tag))
+            names[tag] = (record.name if record else texts.name, texts.direction)
 
     def version(tag: str, href: str, current: bool) -> Version:
         name, direction = names[tag]
@@ -507,66 +580,55 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
 
     conditions = []
     languages: dict[str, LanguageEntry] = {}
+    answers: dict[tuple[str, str], _Answers] = {}
+    made: dict[tuple[str, str], tuple[str, str, list[tuple[str, str | None]]]] = {}  # new records, to complete
     for condition in project.manifest.conditions.values():
         tags = order(tag for (c, tag) in plan.texts if c == condition.name)
         if not tags:
             continue
-        built = {tag: [spec for spec in condition.handouts.values()
-                       if (condition.name, tag, spec.name) in builder.composed] for tag in tags}
+        built = {tag: [spec for spec in condition.handouts.values() if (condition.name, tag, spec.name) in composed]
+                 for tag in tags}
         condition_languages = []
         for tag in tags:
-            texts = writer.page_texts(condition, tag)
-            direction = plan.texts[(condition.name, tag)].direction
-            condition_title = texts.t(condition.title_key)
-            entries = []
-            for spec in built[tag]:
-                composed = builder.composed[(condition.name, tag, spec.name)]
-                document = composed.document
-                links = [PdfLink(paper, edition, href, size, file_size(size, tag))
-                         for edition, paper, href, size in found_pdfs.get((condition.name, tag, spec.name), [])]
-                entry = HandoutEntry(spec.name, plain_text(document.title), document, links, spec.kind)
-                entries.append(entry)
-                versions = [version(other, f"../{other}/{spec.name}.html", other == tag) for other in tags
-                            if any(s.name == spec.name for s in built[other])]
-                path = f"{condition.name}/{tag}/{spec.name}.html"
-                key = _page_key(group_key(condition.name, tag), path, links, versions) if group_key else None
-                if writer.cached(key, path, tag):
-                    continue
-
-                def context(texts=texts, tag=tag, direction=direction, versions=versions, entry=entry, spec=spec,
-                            links=links, condition_title=condition_title, condition=condition, composed=composed):
-                    html = HtmlWriter(composed.document)
-                    body = Markup(html.sections())
-                    intro, rest = html.split()
-                    return {
-                        **writer.common(texts, tag, direction, "../../", versions),
-                        "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
-                        "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
-                        "condition_title": condition_title, "status": writer.status(condition, tag, [composed]),
-                    }
-
-                writer.page("handout.html.j2", path, context, tag, key)
+            group = (condition.name, tag)
+            direction = plan.texts[group].direction
+            handout_versions = {spec.name: [version(other, f"../{other}/{spec.name}.html", other == tag)
+                                            for other in tags if any(s.name == spec.name for s in built[other])]
+                                for spec in built[tag]}
             versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
-            path = f"{condition.name}/{tag}/index.html"
-            key = _page_key(group_key(condition.name, tag), path, [(e.name, e.title, e.pdfs, e.kind) for e in entries],
-                            versions) if group_key else None
-            if not writer.cached(key, path, tag):
-                writer.page("locale.html.j2", path, {
-                    **writer.common(texts, tag, direction, "../../", versions),
-                    "condition_title": condition_title, "handouts": entries,
-                    "file_size": lambda size, tag=tag: file_size(size, tag),
-                    "status": writer.status(condition, tag, [builder.composed[(condition.name, tag, s.name)]
-                                                             for s in built[tag]]),
-                }, tag, key)
+            signature = _page_key(group_key(*group), [(spec.name, spec.kind, found_pdfs.get((*group, spec.name), []),
+                                                       handout_versions[spec.name]) for spec in built[tag]],
+                                  versions) if use_groups else ""
+            record = records.get(group)
+            if record is not None and record.signature == signature and intact is not None and \
+                    all(intact(path) for path, _, _ in record.pages):
+                for path, _, contribution in record.pages:
+                    writer.fonts.add_contribution(tag, contribution)
+                    if kept is not None:
+                        kept.append(path)
+                condition_title = record.title
+            else:
+                record = None
+                texts = writer.page_texts(condition, tag)
+                condition_title = texts.t(condition.title_key)
+                paths = _group_pages(writer, condition, tag, direction, texts, condition_title, built[tag],
+                                     handout_versions, versions, found_pdfs, composed, group_key)
+                made[group] = (signature, condition_title, paths)
             href = f"{condition.name}/{tag}/index.html"
             condition_languages.append({"tag": tag, "name": names[tag][0], "english": language_name(tag, "en"),
                                         "dir": direction, "href": href})
             if tag not in languages:
+                asked = answers[group] = _Answers(record.answers if record else (),
+                                                  lambda condition=condition, tag=tag: writer.page_texts(condition, tag))
                 languages[tag] = LanguageEntry(tag, names[tag][0], language_name(tag, source_locale), direction,
-                                               texts.t, texts.has)
+                                               asked.t, asked.has)
             languages[tag].topics.append(Topic(condition.name, condition_title, href))
+        source_record = records.get((condition.name, source_locale))
         conditions.append({"name": condition.name, "languages": condition_languages,
-                           "title": writer.page_texts(condition, source_locale).t(condition.title_key)})
+                           "title": source_record.title if source_record
+                           else writer.page_texts(condition, source_locale).t(condition.title_key)})
+    writer.finish()
+    # The first page last, in this process: what it asks of each language is recorded.
     first = next(iter(project.manifest.conditions.values()))
     texts = writer.page_texts(first, source_locale)
     writer.page("index.html.j2", "index.html", {
@@ -575,10 +637,66 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
         "font_stylesheet": writer.fonts.stylesheet(FIRST_PAGE_FONTS),
         "conditions": conditions, "languages": [languages[tag] for tag in order(languages)],
     }, FIRST_PAGE_FONTS)
-    writer.finish()
+    writer.finish(jobs=1)
     writer.files[CSS_FILE] = (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")
     writer.files |= writer.fonts.files()
+    if use_groups:
+        for group, (signature, title, paths) in made.items():
+            asked = answers.get(group)
+            groups.put(group_key(*group), _GroupRecord(
+                signature, names[group[1]][0], title,
+                tuple((path, key, _compact(writer.contributions[path])) for path, key in paths if key is not None),
+                tuple(sorted(asked.known.items(), key=repr)) if asked else ()))
+        for group, asked in answers.items():  # a kept group whose language the first page asked more of
+            if group not in made and asked.added and group in records:
+                groups.put(group_key(*group), replace(records[group], answers=tuple(sorted(asked.known.items(),
+                                                                                          key=repr))))
     return writer.files
+
+
+def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, texts: PageTexts, condition_title: str,
+                 specs, handout_versions, versions, found_pdfs, composed, group_key) -> list[tuple[str, str | None]]:
+    """Ask for a condition's pages in one language (or take them from the page cache):
+    each handout's page, then the language's page. Returns their (path, page key)."""
+    paths: list[tuple[str, str | None]] = []
+    entries = []
+    for spec in specs:
+        handout = composed[(condition.name, tag, spec.name)]
+        links = [PdfLink(paper, edition, href, size, file_size(size, tag))
+                 for edition, paper, href, size in found_pdfs.get((condition.name, tag, spec.name), [])]
+        entry = HandoutEntry(spec.name, plain_text(handout.document.title), handout.document, links, spec.kind)
+        entries.append(entry)
+        versions_here = handout_versions[spec.name]
+        path = f"{condition.name}/{tag}/{spec.name}.html"
+        key = _page_key(group_key(condition.name, tag), path, links, versions_here) if group_key else None
+        paths.append((path, key))
+        if writer.cached(key, path, tag):
+            continue
+
+        def context(versions=versions_here, entry=entry, spec=spec, links=links, handout=handout):
+            html = HtmlWriter(handout.document)
+            body = Markup(html.sections())
+            intro, rest = html.split()
+            return {
+                **writer.common(texts, tag, direction, "../../", versions),
+                "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
+                "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
+                "condition_title": condition_title, "status": writer.status(condition, tag, [handout]),
+            }
+
+        writer.page("handout.html.j2", path, context, tag, key)
+    path = f"{condition.name}/{tag}/index.html"
+    key = _page_key(group_key(condition.name, tag), path, [(e.name, e.title, e.pdfs, e.kind) for e in entries],
+                    versions) if group_key else None
+    paths.append((path, key))
+    if not writer.cached(key, path, tag):
+        writer.page("locale.html.j2", path, {
+            **writer.common(texts, tag, direction, "../../", versions),
+            "condition_title": condition_title, "handouts": entries,
+            "file_size": lambda size: file_size(size, tag),
+            "status": writer.status(condition, tag, [composed[(condition.name, tag, s.name)] for s in specs]),
+        }, tag, key)
+    return paths
 
 
 __all__ = ["write_site", "PdfFile", "HtmlWriter", "PdfLink", "Version", "Status", "edition_of", "palette_css"]

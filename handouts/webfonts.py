@@ -95,6 +95,8 @@ class PageSet:
     # (family name, weight) -> the same sets as ``faces``: merging hundreds of cached pages
     # looks faces up by name (a Family hashes all its files' fields at every look-up).
     _by_name: dict[tuple[str, int], set[str]] = field(default_factory=dict, repr=False, compare=False)
+    # (family name, weight) -> characters that need no glyph (joiners) its languages used.
+    _invisible: dict[tuple[str, int], set[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, text: dict[tuple[str, bool], set[str]], where: Path) -> Contribution:
         """Add a page's characters (``page_text``); returns what they added, which
@@ -112,11 +114,15 @@ class PageSet:
                     family = next(f for f in stack.families if f.name == name)
                     known = self._by_name[(name, weight)] = self.faces.setdefault((family, weight), set())
                 known.update(chars)
-            if invisible:
+            if invisible:  # kept where a font of the stack has it (joiners shape Indic and Arabic text)
                 for family in stack.families:
-                    known = self._by_name.get((family.name, _weight(family, bold)))
-                    if known is not None:
-                        known |= invisible  # kept where a font has it (joiners shape Indic and Arabic text)
+                    self._invisible.setdefault((family.name, _weight(family, bold)), set()).update(invisible)
+
+    def shipped(self) -> dict[tuple[Family, int], set[str]]:
+        """The characters of each face shipped: those it sets, and the invisible ones of
+        the languages it sets (whatever order the pages were added in)."""
+        return {face: chars | self._invisible.get((face[0].name, face[1]), set())
+                for face, chars in self.faces.items()}
 
 
 # Per (language, bold) of a page: the characters each (family name, weight) of the
@@ -367,14 +373,14 @@ class WebFonts:
         """Every file to write, by its path under the site's root: the subsets and the
         stylesheets."""
         out: dict[str, bytes] = {}
+        faces = {name: sorted(page_set.shipped().items(), key=lambda item: (item[0][0].name, item[0][1]))
+                 for name, page_set in sorted(self.sets.items())}
         self.cache.make((_face_file(family, weight), frozenset(chars))
-                        for _, page_set in sorted(self.sets.items())
-                        for (family, weight), chars in sorted(page_set.faces.items(),
-                                                              key=lambda item: (item[0][0].name, item[0][1])))
+                        for shipped_faces in faces.values() for (family, weight), chars in shipped_faces)
         for name, page_set in sorted(self.sets.items()):
             rules = [f"/* Web fonts of the {name} pages: subsets of the faces the PDFs embed. */"]
             shipped: set[Family] = set()
-            for (family, weight), chars in sorted(page_set.faces.items(), key=lambda item: (item[0][0].name, item[0][1])):
+            for (family, weight), chars in faces[name]:
                 file_name, data = self._subset(_face_file(family, weight), frozenset(chars))
                 out[f"{FONTS_DIR}/{file_name}"] = data
                 shipped.add(family)

@@ -288,3 +288,75 @@ def test_a_text_edit_summarises_again_only_the_catalog_it_touched(project_copy, 
     build(Project.load(project_copy), tmp_path / "fresh", settings=Settings(), jobs=1, **SMALL)
     page = "translation-status.html"
     assert (output / page).read_bytes() == (tmp_path / "fresh" / page).read_bytes()
+
+
+_CYCLES: list = []
+
+
+def _leave_a_cycle(task: int) -> tuple[int, bool, int]:
+    """A task that leaves a reference cycle behind (as a ReportLab document does) and says
+    how many cycles earlier tasks in its process left alive."""
+    import gc
+    import os
+    import weakref
+
+    alive = sum(1 for ref in _CYCLES if ref() is not None)
+    cycle: list = []
+    cycle.append(cycle)
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node
+    _CYCLES.append(weakref.ref(node))
+    return os.getpid(), gc.isenabled(), alive
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_tasks_garbage_is_collected_after_it(jobs):
+    """The pool collects garbage after each task, not during it (``handouts.pool``): no
+    cycle a task leaves outlives the next task, and afterwards the collector is as it was
+    (in this process, it takes the last task's garbage, with nothing frozen)."""
+    import gc
+
+    from handouts.pool import run_tasks
+
+    _CYCLES.clear()
+    results = dict(run_tasks(list(range(8)), _leave_a_cycle, jobs=jobs))
+    assert all(alive == 0 for _, _, alive in results.values()), results
+    assert not any(enabled for _, enabled, _ in results.values())  # off while a task runs
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert all(ref() is None for ref in _CYCLES)
+
+
+def test_a_languages_unchanged_pages_are_kept_and_a_deleted_one_made_again(project_copy, tmp_path, monkeypatch):
+    """After an edit in one language, the other languages' pages are neither rendered nor
+    rewritten (their record gives what the first page and the web fonts need); a page
+    deleted since is written again; the site is the one a build into an empty folder writes."""
+    from handouts.site import SiteWriter
+
+    three = {**SMALL, "locales": ["en", "es", "fr"]}
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **three)
+    before = stamps(output)
+    (output / "higm" / "en" / "overview.html").unlink()
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Un texto más.")
+    rendered = []
+    render = SiteWriter._render
+    monkeypatch.setattr(SiteWriter, "_render", lambda self, asked: rendered.append(asked.path) or render(self, asked))
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **three)
+    assert sorted(rendered) == ["higm/es/er-card.html", "higm/es/index.html", "higm/es/overview.html", "index.html"]
+    after = stamps(output)
+    assert all(after[name] == before[name] for name in before if name.startswith("higm/fr/"))
+    assert (output / "higm" / "en" / "overview.html").is_file()  # from the page cache
+    fresh = tmp_path / "fresh"
+    build(Project.load(project_copy), fresh, settings=Settings(), jobs=1, **three)
+
+    def site(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
+
+    assert site(output) == site(fresh)

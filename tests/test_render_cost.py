@@ -271,3 +271,38 @@ def test_quick_paths_in_setting_text_give_the_bytes_of_the_full_ones(monkeypatch
     assert len(full_paths) > 2 * shaped_runs  # the quick path was taken for most shaped runs
     for sample, fast, slow in zip(samples, quick, full):
         assert fast == slow, sample
+
+
+def test_ascii_is_encoded_for_the_file_as_reportlabs_codec_encodes_it():
+    """``rl_patches._pdfdoc_enc`` encodes ASCII itself; what the codec refuses or maps
+    otherwise still goes to the codec (same bytes, same errors)."""
+    from handouts.layout import rl_patches
+
+    ascii_text = "".join(chr(c) for c in range(128) if not 0x18 <= c <= 0x1F)
+    assert rl_patches._pdfdoc_enc(ascii_text) == rl_patches._encoded(ascii_text) == ascii_text.encode("ascii")
+    for text in ("BT /F1 12 Tf (\u00e9t\u00e9) Tj ET", "\u2022", b"bytes"):
+        assert rl_patches._pdfdoc_enc(text) == rl_patches._encoded(text)
+    for refused in ("a\x18b", "\u4e2d"):
+        with pytest.raises(UnicodeEncodeError):
+            rl_patches._encoded(refused)
+        with pytest.raises(UnicodeEncodeError):
+            rl_patches._pdfdoc_enc(refused)
+
+
+def test_a_family_whose_bold_is_its_regular_face_reads_the_file_once(monkeypatch):
+    """The Chinese families use their regular face for bold: the file is read once, and
+    the bold name is the regular font (as ReportLab registers a face it already has)."""
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from handouts.layout import fonts
+
+    family = next(f for f in stack_for("zh-Hans").families if f.regular == f.bold)
+    assert getFont(family.bold_name) is getFont(family.regular_name)
+    read = []
+    made = ttfonts.TTFontFace.__init__
+    monkeypatch.setattr(ttfonts.TTFontFace, "__init__", lambda self, *a, **k: read.append(a) or made(self, *a, **k))
+    monkeypatch.setattr(fonts, "_READ", {})
+    fonts.register.__wrapped__(family)
+    assert len(read) == 1
+    assert getFont(family.bold_name) is getFont(family.regular_name)

@@ -17,12 +17,14 @@ instead of copying the whole table for each subset; a subset already made in thi
 process (the same glyphs: the Letter and A4 editions of a handout, a document drawn
 again) is taken as made, and its font file as compressed (Flate, level 6, once: the
 structure pass keeps compressed streams as they are); a shaped run with no offsets and
-no kerning is written as one string per font subset (``_format_text``).
+no kerning is written as one string per font subset (``_format_text``); ASCII text is
+encoded for the file by Python's own codec (``_pdfdoc_enc``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections import OrderedDict
 
@@ -256,6 +258,20 @@ def _format_text(self, text):
     return _formatted(self, text)
 
 
+_encoded = _pdfdoc.pdfdocEnc
+_NOT_IN_PDFDOC = re.compile("[\x18-\x1f]")  # ASCII codes ReportLab's PDFDocEncoding codec refuses
+
+
+def _pdfdoc_enc(text):
+    """ReportLab's ``pdfdocEnc``, quicker for ASCII: every object and page stream of a
+    PDF passes through it, and its codec maps each character through a Python table (a
+    page stream is tens of kilobytes). ASCII is the same bytes in that encoding; the codes
+    it refuses, and anything else, go to the codec."""
+    if isinstance(text, str) and text.isascii() and not _NOT_IN_PDFDOC.search(text):
+        return text.encode("ascii")
+    return _encoded(text)
+
+
 def begin_document() -> None:
     """A new PDF: its ToUnicode maps will say what the glyphs drawn in it stand for,
     whatever the process drew before (a worker renders many documents)."""
@@ -271,3 +287,4 @@ def apply_patches() -> None:
     _ttfonts.TTFontFile.makeSubset = _make_subset
     _ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects
     _textobject.PDFTextObject._formatText = _format_text
+    _pdfdoc.pdfdocEnc = _pdfdoc_enc

@@ -112,7 +112,9 @@ def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) 
     buffer.language = lang
     uharfbuzz.shape(hb_font, buffer, FEATURES)
     face = ttf.face
-    scale = face._pdfScale  # what ``ttf.pdfScale`` calls: font units to thousandths of an em
+    # Font units to thousandths of an em, as ReportLab's ``pdfScale`` does it (units kept
+    # as they are for a 1000-unit em), without a call per value.
+    mult = None if face.unitsPerEm == 1000 else 1000 / face.unitsPerEm
     glyph_to_char, widths = face.glyphToChar, face.charWidths
     codes: list[int] = []
     data: list[ShapeData] = []
@@ -121,8 +123,12 @@ def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) 
         chars = glyph_to_char.get(gid)
         code = chars[0] if chars else ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, position.x_advance)
         codes.append(code)
-        data.append(ShapeData(info.cluster, scale(position.x_advance), scale(position.y_advance),
-                              scale(position.x_offset), scale(position.y_offset), widths[code]))
+        if mult is None:
+            data.append(ShapeData(info.cluster, position.x_advance, position.y_advance, position.x_offset,
+                                  position.y_offset, widths[code]))
+        else:
+            data.append(ShapeData(info.cluster, position.x_advance * mult, position.y_advance * mult,
+                                  position.x_offset * mult, position.y_offset * mult, widths[code]))
     texts = _glyph_texts(text, font, codes, [d.cluster for d in data])
     width = sum(d.x_advance for d in data) * size / 1000
     return Shaped(ShapedStr("".join(map(chr, codes)), shapeData=data), width, texts)

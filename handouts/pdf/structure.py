@@ -52,6 +52,16 @@ def _xmp(title: str, lang: str, producer: str) -> bytes:
     return _XMP.format(title=escape(title), lang=escape(lang), producer=escape(producer)).encode("utf-8")
 
 
+_ROLES: dict[str, Name] = {}
+
+
+def _role(role: str) -> Name:
+    name = _ROLES.get(role)
+    if name is None:
+        name = _ROLES[role] = Name("/" + role)
+    return name
+
+
 def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     """Return ``pdf_bytes`` with the structure tree the tagger recorded."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
@@ -59,19 +69,37 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     widgets = add_fields(pdf, tagger.widgets)
     page_parents: dict[int, dict[int, pikepdf.Object]] = {i: {} for i in range(len(pages))}
     annotation_parents: list[pikepdf.Object] = []
+    struct_elem = Name.StructElem
 
     def element(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
-        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
-        kids = Array()
+        # Each element is made in one call to pikepdf, its kids set in a second: the
+        # calls, not the objects, are what the pass spends its time on.
+        first_page = next((k.page if not isinstance(k, WidgetRef) else tagger.widgets[k.index].page
+                           for k in node.kids if isinstance(k, (MarkedRef, AnnotRef, WidgetRef))), None)
+        entries = {"/Type": struct_elem, "/S": _role(node.role), "/P": parent}
+        if first_page is not None:
+            entries["/Pg"] = pages[first_page]
+        if node.alt:
+            entries["/Alt"] = String(node.alt)
+        actual_text = node.actual_text or " ".join(node.logical.values())
+        if actual_text:
+            entries["/ActualText"] = String(actual_text)
+        if node.lang:
+            entries["/Lang"] = String(node.lang)
+        elem = pdf.make_indirect(Dictionary(entries))
+        kids: list = []
         for kid in node.kids:
             if isinstance(kid, Node):
                 if kid.has_content():
                     kids.append(element(kid, elem))
             elif isinstance(kid, MarkedRef):
-                kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page], MCID=kid.mcid))
+                # On the element's own page (/Pg) a marked-content sequence is its MCID
+                # alone; on another page, a marked-content reference naming the page.
+                kids.append(kid.mcid if kid.page == first_page else
+                            Dictionary(Type=Name.MCR, Pg=pages[kid.page], MCID=kid.mcid))
                 page_parents[kid.page][kid.mcid] = elem
             elif isinstance(kid, AnnotRef):
-                annotation = pdf.pages[kid.page].obj.Annots[kid.index]
+                annotation = pages[kid.page].Annots[kid.index]
                 annotation.StructParent = len(pages) + len(annotation_parents)
                 annotation.Contents = String(_link_contents(annotation))
                 annotation.F = PRINT_FLAG
@@ -83,18 +111,7 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
                 annotation_parents.append(elem)
                 page = tagger.widgets[kid.index].page
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=pages[page]))
-        elem.K = kids
-        first_page = next((k.page if not isinstance(k, WidgetRef) else tagger.widgets[k.index].page
-                           for k in node.kids if isinstance(k, (MarkedRef, AnnotRef, WidgetRef))), None)
-        if first_page is not None:
-            elem.Pg = pages[first_page]
-        if node.alt:
-            elem.Alt = String(node.alt)
-        actual_text = node.actual_text or " ".join(node.logical.values())
-        if actual_text:
-            elem.ActualText = String(actual_text)
-        if node.lang:
-            elem.Lang = String(node.lang)
+        elem.K = Array(kids)
         return elem
 
     tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -130,6 +147,7 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     # again. Object streams (PDF 1.5) hold the structure tree's thousands of small
     # dictionaries compressed: files a quarter smaller. The /ID is a hash of the
     # content, so the same input gives the same bytes.
+    # The XMP above has no pdf:PDFVersion to correct: pikepdf would parse it to look.
     pdf.save(out, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+             object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     return out.getvalue()

@@ -115,9 +115,9 @@ class BuildState:
         return [stat.st_size, stat.st_mtime_ns] == recorded
 
     def stat_site_files(self, output: Path) -> None:
-        """Record each download page's file as it now is on disk (after the build's files
-        are in place)."""
-        for name in list(self.site_files):
+        """Record the download pages' files this build wrote or kept (those still without
+        a record) as they now are on disk, after the build's files are in place."""
+        for name in [name for name, recorded in self.site_files.items() if recorded is None]:
             try:
                 stat = (output / name).stat()
             except OSError:

@@ -334,7 +334,8 @@ def test_each_tasks_garbage_is_collected_after_it(jobs):
 def test_a_languages_unchanged_pages_are_kept_and_a_deleted_one_made_again(project_copy, tmp_path, monkeypatch):
     """After an edit in one language, the other languages' pages are neither rendered nor
     rewritten (their record gives what the first page and the web fonts need); a page
-    deleted since is written again; the site is the one a build into an empty folder writes."""
+    deleted or changed by hand since is written again; the site is the one a build into
+    an empty folder writes."""
     from handouts.site import SiteWriter
 
     three = {**SMALL, "locales": ["en", "es", "fr"]}
@@ -343,6 +344,7 @@ def test_a_languages_unchanged_pages_are_kept_and_a_deleted_one_made_again(proje
     build(project, output, settings=Settings(), jobs=1, **three)
     before = stamps(output)
     (output / "higm" / "en" / "overview.html").unlink()
+    (output / "higm" / "en" / "er-card.html").write_text("changed by hand", encoding="utf-8")
     edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Un texto más.")
     rendered = []
     render = SiteWriter._render
@@ -360,3 +362,18 @@ def test_a_languages_unchanged_pages_are_kept_and_a_deleted_one_made_again(proje
                 if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
 
     assert site(output) == site(fresh)
+
+
+def test_a_page_changed_by_hand_before_a_build_without_pages_is_still_made_again(project_copy, tmp_path):
+    """A build that writes no pages (``site=False``) does not take a page changed since
+    for the one it recorded: the next build with pages writes it again."""
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    page = output / "higm" / "en" / "overview.html"
+    written = page.read_bytes()
+    page.write_bytes(b"changed by hand")
+    build(project, output, settings=Settings(), jobs=1, site=False, force=True, **SMALL)
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Y otro.")
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    assert page.read_bytes() == written

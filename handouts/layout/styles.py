@@ -10,6 +10,7 @@ greys on a black-and-white printer; meaning never rests on colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -66,6 +67,17 @@ class TextStyles:
         return {"lead": self.lead, "small": self.small, "action": self.action}.get(style, self.body)
 
 
+@lru_cache(maxsize=4096)
+def _paragraph_style(name: str, face: str, size: float, leading: float, color: Color, align: int, before: float,
+                     after: float) -> ParagraphStyle:
+    """A paragraph style, made once for its values (every card face tries a dozen sizes,
+    in every document; ReportLab's styles take their keywords one by one). Styles are
+    never changed once made, so documents share them."""
+    return ParagraphStyle(name, fontName=face, fontSize=size, leading=leading, textColor=color, alignment=align,
+                          spaceBefore=before, spaceAfter=after, allowWidows=0, allowOrphans=0, splitLongWords=0,
+                          hyphenationLang=None)
+
+
 def text_styles(
     setting: TextSetting,
     size: float,
@@ -89,20 +101,8 @@ def text_styles(
 
     def style(name: str, fontsize: float, *, face: str = font, color: Color = INK, before: float = 0,
               after: float | None = None, leading: float | None = None) -> ParagraphStyle:
-        return ParagraphStyle(
-            name,
-            fontName=face,
-            fontSize=fontsize,
-            leading=leading or round(fontsize * spacing, 2),
-            textColor=color,
-            alignment=align,
-            spaceBefore=before * gap,
-            spaceAfter=(fontsize * 0.4 if after is None else after) * gap,
-            allowWidows=0,
-            allowOrphans=0,
-            splitLongWords=0,
-            hyphenationLang=None,
-        )
+        return _paragraph_style(name, face, fontsize, leading or round(fontsize * spacing, 2), color, align,
+                                before * gap, (fontsize * 0.4 if after is None else after) * gap)
 
     small = small_size or max(size * 0.85, 7)
     item = item_size or size

@@ -184,6 +184,12 @@ class _Char:
     href: str | None
 
 
+@lru_cache(maxsize=None)
+def _char(font: str, href: str | None) -> _Char:
+    """One ``_Char`` per (font, link): a text has one per character, and there are few."""
+    return _Char(font, href)
+
+
 @dataclass(frozen=True)
 class _Run:
     """Characters [start, end) shaped in one go: one font, script, bidi level and link."""
@@ -280,7 +286,7 @@ class _Prepared:
             else:
                 font = self.stack.font_for(char, bold) or fallback
                 previous = font
-            chars.append(_Char(font, href))
+            chars.append(_char(font, href))
         return chars
 
     def _segments(self) -> list[tuple[int, int]]:

@@ -119,17 +119,18 @@ def _is_plural(node: yaml.Node) -> bool:
     return "other" in keys and keys <= set(PLURAL_CATEGORIES)
 
 
+# Characters with no place in a printed text: control characters (tab and line break
+# aside), lone surrogates, the line and paragraph separators, noncharacters (U+FDD0 to
+# U+FDEF, and the last two code points of every plane).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufdd0-\ufdef"
+                        + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+                        + "]")
+
+
 def forbidden_character(text: str) -> str | None:
-    """The first character that has no place in a printed text: a control character (tab
-    and line break aside), a lone surrogate, a line or paragraph separator, a noncharacter."""
-    for char in text:
-        code = ord(char)
-        if char in "\t\n":
-            continue
-        if (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029)
-                or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE):
-            return char
-    return None
+    """The first character that has no place in a printed text (``_FORBIDDEN``)."""
+    found = _FORBIDDEN.search(text)
+    return found.group() if found else None
 
 
 def check_text(text: str, where: Location, key: str, *, limit: int = TEXT_LIMIT) -> None:

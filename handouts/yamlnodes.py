@@ -15,6 +15,7 @@ problem in a file libyaml rejects.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,7 @@ STR = YAML + "str"
 ALLOWED_TAGS = {YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # None where PyYAML was built without libyaml
 
 
@@ -129,18 +131,20 @@ def _check_scalars(root: yaml.Node, path: Path, error: type[HandoutsError], key_
     are visited once)."""
     seen: set[int] = set()
     pending: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+
+    def problem(message: str, node: yaml.Node, keys: tuple[str, ...]) -> HandoutsError:
+        if keys and keys[0] == key_root:
+            keys = keys[1:]
+        return error(message, Location(path, node.start_mark.line + 1), ".".join(keys)[:80] or None)
+
     while pending:
         node, keys = pending.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        where = Location(path, node.start_mark.line + 1)
-        if keys and keys[0] == key_root:
-            keys = keys[1:]
-        key = ".".join(keys)[:80] or None
         if node.tag not in ALLOWED_TAGS:
-            raise error(f"the YAML tag {_tag_name(node.tag)} is not allowed here (only text, numbers, dates, "
-                        "lists and mappings)", where, key)
+            raise problem(f"the YAML tag {_tag_name(node.tag)} is not allowed here (only text, numbers, dates, "
+                          "lists and mappings)", node, keys)
         if isinstance(node, yaml.MappingNode):
             for key_node, value in node.value:
                 name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
@@ -149,10 +153,10 @@ def _check_scalars(root: yaml.Node, path: Path, error: type[HandoutsError], key_
         if isinstance(node, yaml.SequenceNode):
             pending.extend((item, keys) for item in reversed(node.value))
             continue
-        surrogate = next((c for c in node.value if "\ud800" <= c <= "\udfff"), None)
+        surrogate = _SURROGATE.search(node.value)
         if surrogate is not None:
-            raise error(f"contains a lone surrogate (U+{ord(surrogate):04X}), which is not a character; remove it",
-                        where, key)
+            raise problem(f"contains a lone surrogate (U+{ord(surrogate.group()):04X}), which is not a character; "
+                          "remove it", node, keys)
         if node.tag == STR:
             continue  # text resolves to itself
         try:
@@ -160,10 +164,10 @@ def _check_scalars(root: yaml.Node, path: Path, error: type[HandoutsError], key_
         except Exception:  # PyYAML raises several kinds for a value it cannot resolve
             kind = node.tag.removeprefix(YAML)
             if kind == "timestamp":
-                problem = f"{shorten(node.value)} is not a valid date (write YYYY-MM-DD; put other text in quotes)"
+                message = f"{shorten(node.value)} is not a valid date (write YYYY-MM-DD; put other text in quotes)"
             else:
-                problem = f"{shorten(node.value)} is not a valid {kind} (put text in quotes)"
-            raise error(problem, where, key) from None
+                message = f"{shorten(node.value)} is not a valid {kind} (put text in quotes)"
+            raise problem(message, node, keys) from None
 
 
 def mapping_items(

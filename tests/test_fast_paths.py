@@ -37,3 +37,22 @@ def test_a_file_with_an_anchor_is_read_by_the_parser_that_counts_them(tmp_path):
         assert "anchors and aliases" in error.message and error.where.line == 1
     else:
         raise AssertionError("an anchor in a catalog was accepted")
+
+
+def test_the_characters_a_text_may_not_hold_are_found_by_their_unicode_properties():
+    """``forbidden_character`` (one regular expression) against the definition read from
+    Unicode's properties, for every code point: controls but tab and line break,
+    surrogates, the line and paragraph separators, the noncharacters."""
+    import unicodedata
+
+    from handouts.catalog import forbidden_character
+
+    def forbidden(code: int) -> bool:
+        char = chr(code)
+        return (unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n") or code in (0x2028, 0x2029) \
+            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFF in (0xFFFE, 0xFFFF)
+
+    for code in range(0x110000):
+        char = chr(code)
+        assert (forbidden_character(f"ok {char} ok") == char) == forbidden(code), hex(code)
+    assert forbidden_character("a\x01b\x02") == "\x01"  # the first one

@@ -501,6 +501,7 @@ def build(
     report.written = _staged(output, fill)
     for flush in after_commit:
         flush()
+    _prune_caches(output, home)
     for name, record in list(state.outputs.items()):
         try:
             state.outputs[name] = replace(record, mtime_ns=(output / name).stat().st_mtime_ns)
@@ -565,10 +566,21 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
     report.written = _staged(output, fill)
     for flush in after_commit:
         flush()
+    _prune_caches(output, home)
     state.stat_site_files(output)
     state.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _prune_caches(output: Path, home: Path) -> None:
+    """The build's caches (the output folder's, the project's) rid of what no build has
+    used for two weeks."""
+    from handouts.buildstate import CACHE_DIR
+    from handouts.files import prune_cache
+
+    for root in dict.fromkeys((output / CACHE_DIR, home / CACHE_DIR)):
+        prune_cache(root)
 
 
 def make_tasks(plan: Plan) -> list[Task]:

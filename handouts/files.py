@@ -23,6 +23,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -357,13 +358,57 @@ def write_cached(path: Path, data: bytes) -> None:
 
 
 def read_cached(path: Path) -> bytes | None:
-    """A cache file's bytes, or None when missing or damaged."""
+    """A cache file's bytes, or None when missing or damaged. A file read is marked as
+    used (its modification time: ``prune_cache`` keeps what builds use)."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
     data = raw[32:]
-    return data if len(raw) >= 32 and hashlib.sha256(data).digest() == raw[:32] else None
+    if len(raw) < 32 or hashlib.sha256(data).digest() != raw[:32]:
+        return None
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+    return data
+
+
+CACHE_KEEP_DAYS = 14  # a cache file no build has read or written for this long is removed
+_PRUNED = ".pruned"  # in a cache folder: when it was last pruned
+
+
+def prune_cache(root: Path, *, keep_days: float = CACHE_KEEP_DAYS) -> int:
+    """Remove the files under the cache folder ``root`` that no build has read or
+    written for ``keep_days`` (each edit leaves entries behind that nothing asks for
+    again); at most once a day per folder. Returns how many files went. A file that
+    cannot be removed is left: a cache only costs space."""
+    now = time.time()
+    marker = root / _PRUNED
+    try:
+        if now - marker.stat().st_mtime < 86400:
+            return 0
+    except OSError:
+        if not root.is_dir():
+            return 0
+    cutoff = now - keep_days * 86400
+    removed = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            if path == marker:
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
+    try:
+        marker.touch()
+    except OSError:
+        pass
+    return removed
 
 
 # --------------------------------------------------------------------------- reading

@@ -377,3 +377,33 @@ def test_a_page_changed_by_hand_before_a_build_without_pages_is_still_made_again
     edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Y otro.")
     build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
     assert page.read_bytes() == written
+
+
+def test_cache_files_no_build_used_for_two_weeks_are_removed(project_copy, tmp_path):
+    """Each edit leaves cache entries nothing asks for again: a build removes those no
+    build has read or written for two weeks (at most once a day); reading one keeps it."""
+    import os
+    import time
+
+    from handouts.files import prune_cache, read_cached, write_cached
+
+    root = tmp_path / "cache"
+    old, used, fresh = root / "pages" / "old.pickle", root / "pages" / "used.pickle", root / "fonts" / "new.woff2"
+    for path in (old, used, fresh):
+        write_cached(path, b"x")
+    month_ago = time.time() - 30 * 86400
+    for path in (old, used):
+        os.utime(path, (month_ago, month_ago))
+    assert read_cached(used) == b"x"  # read now: used
+    assert prune_cache(root) == 1
+    assert not old.exists() and used.exists() and fresh.exists()
+    os.utime(used, (month_ago, month_ago))
+    assert prune_cache(root) == 0 and used.exists()  # pruned already today
+
+    output = tmp_path / "out"
+    stale = output / ".handouts-cache" / "pages" / "from-an-old-edit.pickle"
+    write_cached(stale, b"old page")
+    os.utime(stale, (month_ago, month_ago))
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    assert not stale.exists()
+    assert list((output / ".handouts-cache" / "pages").glob("*.pickle"))  # this build's pages are kept

@@ -378,11 +378,12 @@ class SiteWriter:
         self.builder = builder
         self.store = builder.store
         self.folder = project.manifest.site_templates
-        self.env = make_environment(project.templates_dir)
+        self.env = make_environment(project.templates_dir, getattr(builder, "template_cache", None))
         self.fonts = WebFonts(fonts_cache)
         self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
         self.contributions: dict[str, Contribution] = {}  # path -> the characters of the page there
         self._page_texts: dict[tuple[str, str], PageTexts] = {}
+        self._compiled = False
         self._asked: list[_AskedPage] = []  # pages to render (``finish``)
         self.source_locale = project.source_locale
 
@@ -406,6 +407,7 @@ class SiteWriter:
 
         asked, self._asked = self._asked, []
         workers = jobs or (default_jobs() if len(asked) >= PAGES_PER_PROCESS else 1)
+        self._compile_templates()
         made: dict[int, tuple[bytes, Contribution]] = dict(run_tasks(asked, self._render, jobs=workers))
         for index, page in enumerate(asked):
             data, contribution = made[index]
@@ -414,6 +416,21 @@ class SiteWriter:
             self.fonts.add_contribution(page.page_set, contribution)
             if self.pages is not None and page.key is not None:
                 self.pages.put(page.key, (data, contribution))
+
+    def _compile_templates(self) -> None:
+        """Every page template compiled here, once: the processes that render pages
+        inherit them, and the build's template cache keeps them for the next command
+        (compiled in a worker, they were compiled in each and kept by none)."""
+        if self._compiled:
+            return
+        self._compiled = True
+        prefix = f"{self.folder}/"
+        for name in self.env.list_templates():
+            if name.startswith(prefix):
+                try:
+                    self.env.get_template(name)
+                except Exception:  # a broken template, or a file that is none: said when a page uses it
+                    pass
 
     def cached(self, key: str | None, path: str, page_set: str) -> bool:
         """Take the page from the cache when what it shows is unchanged (``key``)."""

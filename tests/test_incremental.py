@@ -407,3 +407,21 @@ def test_cache_files_no_build_used_for_two_weeks_are_removed(project_copy, tmp_p
     build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
     assert not stale.exists()
     assert list((output / ".handouts-cache" / "pages").glob("*.pickle"))  # this build's pages are kept
+
+
+def test_a_build_after_an_edit_compiles_no_template(project_copy, tmp_path, monkeypatch):
+    """Handout and page templates alike come compiled from the project's cache (the page
+    templates are compiled before pages are shared out, so the cache keeps them too)."""
+    import jinja2
+
+    project = Project.load(project_copy)
+    output = tmp_path / "out"
+    build(project, output, settings=Settings(), jobs=1, **SMALL)
+    compiled = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or compile_(self, source, name,
+                                                                                                  *a, **k))
+    edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Otra vez.")
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    assert compiled == []

@@ -102,7 +102,6 @@ class BuildState:
             return None
         return record
 
-
     def site_file_intact(self, output: Path, relative: str) -> bool:
         """Is a download page's file still on disk as the last build left it?"""
         recorded = self.site_files.get(relative)

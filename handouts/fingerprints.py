@@ -86,6 +86,13 @@ def engine_digest() -> str:
     return digest(FINGERPRINT_VERSION, tree_digest(ENGINE_ROOT), *versions)
 
 
+def file_stamp(path: Path) -> str:
+    """A large file that is installed, not edited (a font), by path, size and time: its
+    bytes are not read (a Chinese face is 17 MB)."""
+    stat = path.stat()
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 @cache
 def fonts_digest() -> str:
     """Every font file any stack may use: path, size and modification time."""
@@ -95,9 +102,7 @@ def fonts_digest() -> str:
     parts: list[str] = []
     for face in _faces(config):
         try:
-            path = FaceFile(**face).locate()
-            stat = path.stat()
-            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+            parts.append(file_stamp(FaceFile(**face).locate()))
         except Exception:  # a missing font is reported by the build itself, with its fix
             parts.append(f"{face} missing")
     return digest(*sorted(set(parts)))
@@ -243,5 +248,5 @@ def settings_digest(settings) -> str:
     return document_digest({f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)})
 
 
-__all__ = ["InputDigests", "digest", "file_digest", "tree_digest", "engine_digest", "fonts_digest", "files_digest",
-           "document_digest"]
+__all__ = ["InputDigests", "digest", "file_digest", "file_stamp", "tree_digest", "engine_digest", "fonts_digest",
+           "files_digest", "document_digest"]

@@ -510,7 +510,7 @@ class _GroupRecord:
     signature: str  # the group's fingerprint with what else its pages show (PDFs, languages)
     name: str  # the language's own name
     title: str  # the condition's title in that language
-    pages: tuple[tuple[str, str, Contribution], ...]  # (path, page key, characters), in order
+    pages: tuple[tuple[str, str, Contribution], ...]  # (path, page key, characters as ``_compact`` keeps them)
     # What the first page asked of the language's ``t`` and ``has`` (its templates decide).
     answers: tuple[tuple[tuple, Any], ...] = ()
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from handouts.errors import FontError, Location
 from handouts.files import read_cached, write_cached
+from handouts.fingerprints import file_stamp
 from handouts.layout.fonts import NO_GLYPH_NEEDED, FaceFile, Family, FontStack, configured_stack
 
 FONTS_DIR = "fonts"
@@ -282,10 +283,9 @@ class SubsetCache:
 
         path = face.locate()
         if path not in self._face_digests:
-            # The face file by path, size and time, as the PDFs' fingerprints take fonts
-            # (hashing the Chinese faces' 40 MB took 50 ms of every build with pages).
-            stat = path.stat()
-            self._face_digests[path] = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+            # As the PDFs' fingerprints take fonts (hashing the Chinese faces' 40 MB took
+            # 50 ms of every build with pages).
+            self._face_digests[path] = file_stamp(path)
         parts = [self.VERSION, str(BROTLI_QUALITY), uharfbuzz.__version__, fontTools.version, self._face_digests[path],
                  str(face.index), "".join(sorted(chars))]
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

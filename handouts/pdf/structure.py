@@ -12,6 +12,7 @@ pdfuaid:part.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -52,14 +53,9 @@ def _xmp(title: str, lang: str, producer: str) -> bytes:
     return _XMP.format(title=escape(title), lang=escape(lang), producer=escape(producer)).encode("utf-8")
 
 
-_ROLES: dict[str, Name] = {}
-
-
+@lru_cache(maxsize=None)
 def _role(role: str) -> Name:
-    name = _ROLES.get(role)
-    if name is None:
-        name = _ROLES[role] = Name("/" + role)
-    return name
+    return Name("/" + role)
 
 
 def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:

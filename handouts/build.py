@@ -680,11 +680,9 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     kept_summaries = DocumentCache(output, "summaries")
     after_commit.append(kept_summaries.flush)
     files = {}
-    kept: list[str] = []
+    keys: dict[str, str] = {status: status_key}  # site file -> the key of what it shows (pages, status page)
     status_page = None if force else kept_summaries.get(status_key)
-    if isinstance(status_page, bytes) and state.site_file_intact(output, status):
-        kept.append(status)  # no catalog or state changed: the status page is as it was
-    else:
+    if not (isinstance(status_page, bytes) and state.site_file_intact(output, status, status_key)):
         def remember(tag: str, name: str, make):
             """A catalog's status, kept by what it is made from: its file and state, the
             source's, the language's shared file (its name), the manifest, the engine."""
@@ -707,7 +705,8 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=pages, reuse=not force,
                         group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates),
                         composed=_Documents(shown, project, builder, digests, documents, plan.texts),
-                        groups=groups, intact=lambda path: state.site_file_intact(output, path), kept=kept)
+                        groups=groups, intact=lambda path, key: state.site_file_intact(output, path, key),
+                        keys=keys)
     after_commit.extend([fonts.flush, pages.flush, groups.flush])
     for relative, data in sorted(files.items()):
         target = output / relative
@@ -718,7 +717,9 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
             pass
         staging.write(relative, data)
     state.site = fingerprint
-    state.site_files = {path: None for path in sorted({*files, *kept})}  # their size and time once in place
+    after_commit.append(state.left_behind(output, {*files, *keys}))
+    state.site_files = {path: None for path in sorted({*files, *keys})}  # their size and time once in place
+    state.site_keys = dict(sorted(keys.items()))
     return "written"
 
 

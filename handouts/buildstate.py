@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -62,6 +62,9 @@ class BuildState:
     # The download pages' files (path under the output folder -> [size, modification time]
     # as written, None until then): a language's pages kept as they were must still be so.
     site_files: dict[str, list[int] | None] = field(default_factory=dict)
+    # What those files show (path -> page key, or the status page's key): an edit undone
+    # makes an earlier build's record match again, while the files are the edited build's.
+    site_keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
@@ -76,6 +79,7 @@ class BuildState:
             state.requests = dict(data.get("requests", {}))
             state.site = data.get("site")
             state.site_files = {str(name): [int(n) for n in stat] for name, stat in data.get("site_files", {}).items()}
+            state.site_keys = {str(name): str(key) for name, key in data.get("site_keys", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError):
             return cls(path)
         return state
@@ -83,6 +87,7 @@ class BuildState:
     def save(self) -> None:
         data = {"version": STATE_VERSION, "requests": dict(sorted(self.requests.items())), "site": self.site,
                 "site_files": {name: stat for name, stat in sorted(self.site_files.items()) if stat},
+                "site_keys": dict(sorted(self.site_keys.items())),
                 "outputs": {name: asdict(record) for name, record in sorted(self.outputs.items())}}
         try:
             write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -102,16 +107,36 @@ class BuildState:
             return None
         return record
 
-    def site_file_intact(self, output: Path, relative: str) -> bool:
-        """Is a download page's file still on disk as the last build left it?"""
+    def site_file_intact(self, output: Path, relative: str, key: str) -> bool:
+        """Is a download page's file the one of ``key`` (what it shows), still on disk as
+        the last build left it?"""
         recorded = self.site_files.get(relative)
-        if not recorded:
+        if not recorded or self.site_keys.get(relative) != key:
             return False
         try:
             stat = (output / relative).stat()
         except OSError:
             return False
         return [stat.st_size, stat.st_mtime_ns] == recorded
+
+    def left_behind(self, output: Path, now: Iterable[str]) -> Callable[[], None]:
+        """What removes the download pages' files the last build wrote and this one does
+        not (a web-font subset replaced by another, a page of a language removed): those
+        still on disk as written; call it once this build's files are in place."""
+        now = set(now)
+        earlier = {name: stat for name, stat in self.site_files.items() if stat and name not in now}
+
+        def remove() -> None:
+            for name, stat in sorted(earlier.items()):
+                path = output / name
+                try:
+                    found = path.stat()
+                    if [found.st_size, found.st_mtime_ns] == stat:
+                        path.unlink()
+                except OSError:
+                    pass  # gone already, or not ours to remove: left as it is
+
+        return remove
 
     def stat_site_files(self, output: Path) -> None:
         """Record the download pages' files this build wrote or kept (those still without
@@ -121,6 +146,7 @@ class BuildState:
                 stat = (output / name).stat()
             except OSError:
                 del self.site_files[name]
+                self.site_keys.pop(name, None)
                 continue
             self.site_files[name] = [stat.st_size, stat.st_mtime_ns]
 

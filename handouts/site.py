@@ -382,6 +382,7 @@ class SiteWriter:
         self.fonts = WebFonts(fonts_cache)
         self.files: dict[str, bytes] = {}  # path under the site's root -> bytes
         self.contributions: dict[str, Contribution] = {}  # path -> the characters of the page there
+        self.keys: dict[str, str] = {}  # path -> the page key (what the page there shows), for pages with one
         self._page_texts: dict[tuple[str, str], PageTexts] = {}
         self._compiled = False
         self._asked: list[_AskedPage] = []  # pages to render (``finish``)
@@ -414,8 +415,10 @@ class SiteWriter:
             self.files[page.path] = data
             self.contributions[page.path] = contribution
             self.fonts.add_contribution(page.page_set, contribution)
-            if self.pages is not None and page.key is not None:
-                self.pages.put(page.key, (data, contribution))
+            if page.key is not None:
+                self.keys[page.path] = page.key
+                if self.pages is not None:
+                    self.pages.put(page.key, (data, contribution))
 
     def _compile_templates(self) -> None:
         """Every page template compiled here, once: the processes that render pages
@@ -440,6 +443,7 @@ class SiteWriter:
         data, contribution = found
         self.files[path] = data
         self.contributions[path] = contribution
+        self.keys[path] = key
         self.fonts.add_contribution(page_set, contribution)
         return True
 
@@ -546,8 +550,8 @@ class _Answers:
 
 def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,
                pages=None, group_key: Callable[[str, str], str] | None = None, reuse: bool = True,
-               composed: Mapping | None = None, groups=None, intact: Callable[[str], bool] | None = None,
-               kept: list[str] | None = None) -> dict[str, bytes]:
+               composed: Mapping | None = None, groups=None, intact: Callable[[str, str], bool] | None = None,
+               keys: dict[str, str] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
     stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
@@ -557,10 +561,11 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     states, the templates, the engine, the settings), a page whose inputs, PDF links and
     language list are unchanged is taken from the cache instead of being rendered
     (``reuse=False``, as with ``--force``: every page is rendered, and kept for next time).
-    With ``groups`` (a cache of ``_GroupRecord``) and ``intact`` (is this file on disk as
-    the last build left it?), a condition's pages in one language that are all unchanged
-    and intact are not returned: their paths go to ``kept``. ``composed`` holds the
-    composed documents by (condition, language, handout) (default: the builder's)."""
+    With ``groups`` (a cache of ``_GroupRecord``) and ``intact`` (is the file at this path
+    the page of this key, on disk as the last build left it?), a condition's pages in one
+    language that are all unchanged and intact are not returned. ``keys`` receives the
+    page key of every page returned or kept, by path. ``composed`` holds the composed
+    documents by (condition, language, handout) (default: the builder's)."""
     composed = builder.composed if composed is None else composed
     writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None, reuse=reuse)
     use_groups = groups is not None and group_key is not None
@@ -618,11 +623,11 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                                   versions) if use_groups else ""
             record = records.get(group)
             if record is not None and record.signature == signature and intact is not None and \
-                    all(intact(path) for path, _, _ in record.pages):
-                for path, _, contribution in record.pages:
+                    all(intact(path, key) for path, key, _ in record.pages):
+                for path, key, contribution in record.pages:
                     writer.fonts.add_contribution(tag, contribution)
-                    if kept is not None:
-                        kept.append(path)
+                    if keys is not None:
+                        keys[path] = key
                 condition_title = record.title
             else:
                 record = None
@@ -657,6 +662,8 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     writer.finish(jobs=1)
     writer.files[CSS_FILE] = (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")
     writer.files |= writer.fonts.files()
+    if keys is not None:
+        keys |= writer.keys
     if use_groups:
         for group, (signature, title, paths) in made.items():
             asked = answers.get(group)

@@ -31,6 +31,12 @@ def stamps(output: Path) -> dict[str, int]:
             if p.is_file() and not any(part.startswith(".handouts") for part in p.relative_to(output).parts)}
 
 
+def site(folder: Path) -> dict[str, bytes]:
+    """The download pages' files (PDFs and hidden bookkeeping aside)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
+
+
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "handouts", *args], cwd=project, capture_output=True, text=True,
                           timeout=600)
@@ -90,10 +96,6 @@ def test_pages_taken_from_the_cache_are_the_pages_a_fresh_build_writes(project_c
     build(project, output, settings=Settings(), jobs=1, **SMALL)
     fresh = tmp_path / "fresh"
     build(project, fresh, settings=Settings(), jobs=1, **SMALL)
-
-    def site(folder: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
 
     assert site(output) == site(fresh)
     assert "Otro texto nuevo." in (output / "higm" / "es" / "overview.html").read_text(encoding="utf-8")
@@ -255,10 +257,6 @@ def test_pages_and_web_fonts_made_on_every_core_are_those_made_in_one_process(tm
     options = dict(conditions=["higm"], locales=["en", "ar", "hi", "zh-Hant"], handouts=["overview", "checklist"],
                    papers=["a4"], editions=("standard",))
 
-    def site(folder: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
-
     monkeypatch.setattr(handouts.site, "PAGES_PER_PROCESS", 1)
     monkeypatch.setattr(handouts.pool, "default_jobs", lambda: 2)
     build(project, tmp_path / "parallel", settings=Settings(), jobs=1, **options)
@@ -357,11 +355,29 @@ def test_a_languages_unchanged_pages_are_kept_and_a_deleted_one_made_again(proje
     fresh = tmp_path / "fresh"
     build(Project.load(project_copy), fresh, settings=Settings(), jobs=1, **three)
 
-    def site(folder: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-                if p.is_file() and p.suffix != ".pdf" and not p.relative_to(folder).parts[0].startswith(".handouts")}
-
     assert site(output) == site(fresh)
+
+
+def test_an_edit_undone_brings_back_the_pages_and_status_page_of_before(project_copy, tmp_path):
+    """The records of the first build match again once an edit is undone, but the files on
+    disk are the edited build's: they are kept only if they are what the record made
+    (the pages and the status page showed the edited text until this was checked). And
+    the files the edited build wrote that nothing links any more are gone."""
+    catalog = project_copy / "locales" / "en" / "higm.yaml"  # the source: the Spanish pages say they are outdated
+    original = catalog.read_bytes()
+    output = tmp_path / "out"
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    before = site(output)
+    edit(catalog, "sum_what", "A text soon undone.")
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    edited = site(output)
+    assert {"higm/en/overview.html", "higm/es/overview.html", "translation-status.html"} <= \
+        {name for name in before if edited.get(name) != before[name]}
+    catalog.write_bytes(original)
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    after = site(output)
+    assert [name for name in before if after.get(name) != before[name]] == []
+    assert sorted(after) == sorted(before)  # the edited build's web-font subsets removed, as the fresh build has none
 
 
 def test_a_page_changed_by_hand_before_a_build_without_pages_is_still_made_again(project_copy, tmp_path):

@@ -230,14 +230,9 @@ class Builder:
         """Load, once and before worker processes are forked, what these renders need:
         the drawing modules of their kinds and the fonts of their languages (a CJK face
         takes 0.15 s to read; read in the parent, it is shared by every worker)."""
-        import handouts.pdf.structure  # noqa: F401
-        from handouts.layout.fonts import stack_for
-
         tasks = list(tasks)
-        for kind in sorted({self.project.handout(t.condition, t.handout).kind for t in tasks}):
-            KINDS[kind].render()
-        for tag in sorted({*(t.locale for t in tasks), self.care_language}):
-            stack_for(tag)
+        _load({self.project.handout(t.condition, t.handout).kind for t in tasks},
+              {*(t.locale for t in tasks), self.care_language})
 
     def _language_names(self, condition, texts: Texts) -> dict[str, tuple[Location, str]]:
         """The languages' names a template prints (the family's and the care staff's), by
@@ -348,6 +343,29 @@ class BuildReport:
     site: str = "not asked"  # "written", "up to date", "not asked", "left to `handouts site`"
     up_to_date: bool = False  # nothing had changed: nothing was read beyond the fingerprints
     seconds: float = 0.0
+
+
+def _load(kinds: Iterable[str], tags: Iterable[str]) -> None:
+    import handouts.pdf.structure  # noqa: F401
+    from handouts.layout.fonts import stack_for
+
+    for kind in sorted(kinds):
+        KINDS[kind].render()
+    for tag in sorted(tags):
+        stack_for(tag)
+
+
+def warm_up(project: Project) -> None:
+    """Load what any build of ``project`` may need (every kind's drawing modules, every
+    language's fonts and CLDR data) in a process that builds again and again (``build --watch``): its
+    later builds, and the workers they fork, find it loaded."""
+    from handouts.formatting import load_locale_data
+
+    tags = project.locale_tags()
+    _load({spec.kind for condition in project.manifest.conditions.values() for spec in condition.handouts.values()},
+          tags)
+    for tag in tags:
+        load_locale_data(tag)
 
 
 def build(
@@ -723,5 +741,5 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     return "written"
 
 
-__all__ = ["build", "Builder", "BuildReport", "Job", "Rendered", "Task", "make_plan", "make_tasks", "assemble_site", "EDITIONS",
+__all__ = ["build", "warm_up", "Builder", "BuildReport", "Job", "Rendered", "Task", "make_plan", "make_tasks", "assemble_site", "EDITIONS",
            "HandoutsError"]

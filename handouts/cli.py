@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from handouts import __version__
@@ -113,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--shard", type=_shard, metavar="I/N",
                            help="build only the I-th of N equal slices of the work, and no download pages "
                                 "(for a batch of machines; then `handouts site`)")
+    build_cmd.add_argument("--watch", action="store_true",
+                           help="stay on: build again each time a catalog, template or the settings change "
+                                "(Ctrl-C stops)")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     site_cmd = command("site", "write the download pages for the PDFs already in output/", EXAMPLES_SITE)
@@ -321,6 +324,40 @@ def _progress(quiet: bool):
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _watch(args)
+    _build_once(args)
+    return 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """``build --watch``: build, then build again after every change, in this process."""
+    from handouts.build import warm_up
+    from handouts.settings import settings_files
+    from handouts.watch import RESTART, watch, watched_inputs
+
+    if args.shard:
+        raise UsageError("--watch builds the whole of what it is asked: not with --shard")
+    project = _project(args)
+    inputs = watched_inputs(project, settings_files(project.root, args.settings))
+
+    def build_once() -> None:
+        _build_once(args)
+        warm_up(project)  # once loaded, kept: later builds start from here
+
+    def say(line: str) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        print(f"handouts: [{stamp}] {line}", file=sys.stderr, flush=True)
+
+    ended = watch(build_once, inputs, say=say)
+    if ended == RESTART:
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "handouts", *args.argv])
+    say("stopped watching")
+    return 0
+
+
+def _build_once(args: argparse.Namespace) -> None:
     from handouts.build import EDITIONS, build
 
     project = _project(args)
@@ -349,8 +386,7 @@ def run_build(args: argparse.Namespace) -> int:
         shard=args.shard,
     )
     if not args.quiet:
-        print(_summary(report, args.output, site, partial), file=sys.stderr)
-    return 0
+        print(_summary(report, args.output, site, partial), file=sys.stderr, flush=True)
 
 
 def _summary(report, output: Path, site: bool, partial: bool) -> str:
@@ -678,6 +714,7 @@ def _stdout_gone() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what a new process is started with (--watch)
     if extra and args.command != "card":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:

@@ -268,8 +268,12 @@ def find_settings(project_root: Path, explicit: Path | None, manifest: Manifest)
         if not explicit.is_file():
             raise UsageError(f"--settings {explicit}: is not a regular file")
         return read_settings(explicit, manifest)
-    for folder in (Path.cwd(), project_root):
-        candidate = folder / SETTINGS_FILE
+    for candidate in settings_files(project_root, None):
         if candidate.is_file():
             return read_settings(candidate, manifest)
     return Settings()
+
+
+def settings_files(project_root: Path, explicit: Path | None) -> list[Path]:
+    """Where ``find_settings`` looks, in its order (what ``build --watch`` watches)."""
+    return [explicit] if explicit is not None else [Path.cwd() / SETTINGS_FILE, project_root / SETTINGS_FILE]

@@ -380,6 +380,29 @@ def test_an_edit_undone_brings_back_the_pages_and_status_page_of_before(project_
     assert sorted(after) == sorted(before)  # the edited build's web-font subsets removed, as the fresh build has none
 
 
+def test_a_source_edit_that_makes_translations_outdated_keeps_the_web_fonts(project_copy, tmp_path):
+    """The Spanish pages then show the "out of date" notice, in both weights; its
+    characters are in the subsets already (a language's faces keep its texts'
+    characters): no subset is made again, and the stylesheets name the same files."""
+    import handouts.webfonts
+
+    output = tmp_path / "out"
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    fonts = {name: data for name, data in site(output).items() if name.startswith("fonts/")}
+    made = []
+    subset = handouts.webfonts.subset_face
+    handouts.webfonts.subset_face = lambda face, chars: made.append(face) or subset(face, chars)
+    try:
+        edit(project_copy / "locales" / "en" / "higm.yaml", "sum_what", "A source text, edited.")
+        build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
+    finally:
+        handouts.webfonts.subset_face = subset
+    page = (output / "higm" / "es" / "overview.html").read_text(encoding="utf-8")
+    assert "<strong>" in page and page.count("desactualizad") >= 2  # the notice, regular and bold
+    assert made == []
+    assert {name: data for name, data in site(output).items() if name.startswith("fonts/")} == fonts
+
+
 def test_a_page_changed_by_hand_before_a_build_without_pages_is_still_made_again(project_copy, tmp_path):
     """A build that writes no pages (``site=False``) does not take a page changed since
     for the one it recorded: the next build with pages writes it again."""

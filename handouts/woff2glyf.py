@@ -13,6 +13,7 @@ compares the two on whole faces of every script.
 from __future__ import annotations
 
 import struct
+from itertools import accumulate
 
 from fontTools.misc import sstruct
 from fontTools.ttLib import woff2
@@ -21,6 +22,11 @@ _HEADER = struct.Struct(">hhhhh")
 _INT16 = struct.Struct(">h")
 _BBOX = struct.Struct(">hhhh")
 _CUBIC = 0x80
+# By a point's flag byte: the struct format of its x (y) value in the glyph's bytes
+# ("." where it has none: the same as the last point's), and WOFF2's off-curve bit.
+_X_FORMAT = bytes(ord("B") if f & 0x02 else ord(".") if f & 0x10 else ord("h") for f in range(256))
+_Y_FORMAT = bytes(ord("B") if f & 0x04 else ord(".") if f & 0x20 else ord("h") for f in range(256))
+_OFF_CURVE = bytes(0 if f & 0x01 else 128 for f in range(256))
 
 
 def _pack255(value: int) -> bytes:
@@ -120,43 +126,22 @@ def _simple(glyph_id: int, data: bytes, streams: dict[str, bytearray], bbox_bitm
     if extended and any(flag & _CUBIC for flag in flags):
         raise _Cubic
 
-    xs = [0] * count
-    for i, flag in enumerate(flags):
-        if flag & 0x02:
-            xs[i] = data[offset] if flag & 0x10 else -data[offset]
-            offset += 1
-        elif not flag & 0x10:
-            xs[i] = _INT16.unpack_from(data, offset)[0]
-            offset += 2
-    ys = [0] * count
-    for i, flag in enumerate(flags):
-        if flag & 0x04:
-            ys[i] = data[offset] if flag & 0x20 else -data[offset]
-            offset += 1
-        elif not flag & 0x20:
-            ys[i] = _INT16.unpack_from(data, offset)[0]
-            offset += 2
+    x_format = ">" + flags.translate(_X_FORMAT).replace(b".", b"").decode()
+    values = iter(struct.unpack_from(x_format, data, offset))
+    xs = [(next(values) if flag & 0x10 else -next(values)) if flag & 0x02 else 0 if flag & 0x10 else next(values)
+          for flag in flags]
+    offset += struct.calcsize(x_format)
+    values = iter(struct.unpack_from(">" + flags.translate(_Y_FORMAT).replace(b".", b"").decode(), data, offset))
+    ys = [(next(values) if flag & 0x20 else -next(values)) if flag & 0x04 else 0 if flag & 0x20 else next(values)
+          for flag in flags]
+    xs_at, ys_at = list(accumulate(xs)), list(accumulate(ys))
+    low_x, high_x, low_y, high_y = min(xs_at), max(xs_at), min(ys_at), max(ys_at)
 
     out_flags = streams["flagStream"]
     triplets = streams["glyphStream"]
-    x = y = 0
-    low_x = low_y = 1 << 30
-    high_x = high_y = -(1 << 30)
-    for flag, dx, dy in zip(flags, xs, ys):
-        x += dx
-        y += dy
-        if x < low_x:
-            low_x = x
-        if x > high_x:
-            high_x = x
-        if y < low_y:
-            low_y = y
-        if y > high_y:
-            high_y = y
-        on_curve = 0 if flag & 0x01 else 128
+    for on_curve, dx, dy in zip(flags.translate(_OFF_CURVE), xs, ys):
         ax = dx if dx >= 0 else -dx
         ay = dy if dy >= 0 else -dy
-        signs = (dx >= 0) + 2 * (dy >= 0)
         if dx == 0 and ay < 1280:
             out_flags.append(on_curve + ((ay & 0xF00) >> 7) + (dy >= 0))
             triplets.append(ay & 0xFF)
@@ -164,16 +149,17 @@ def _simple(glyph_id: int, data: bytes, streams: dict[str, bytearray], bbox_bitm
             out_flags.append(on_curve + 10 + ((ax & 0xF00) >> 7) + (dx >= 0))
             triplets.append(ax & 0xFF)
         elif ax < 65 and ay < 65:
-            out_flags.append(on_curve + 20 + ((ax - 1) & 0x30) + (((ay - 1) & 0x30) >> 2) + signs)
+            out_flags.append(on_curve + 20 + ((ax - 1) & 0x30) + (((ay - 1) & 0x30) >> 2) + (dx >= 0) + 2 * (dy >= 0))
             triplets.append((((ax - 1) & 0xF) << 4) | ((ay - 1) & 0xF))
         elif ax < 769 and ay < 769:
-            out_flags.append(on_curve + 84 + 12 * (((ax - 1) & 0x300) >> 8) + (((ay - 1) & 0x300) >> 6) + signs)
+            out_flags.append(on_curve + 84 + 12 * (((ax - 1) & 0x300) >> 8) + (((ay - 1) & 0x300) >> 6)
+                             + (dx >= 0) + 2 * (dy >= 0))
             triplets += bytes(((ax - 1) & 0xFF, (ay - 1) & 0xFF))
         elif ax < 4096 and ay < 4096:
-            out_flags.append(on_curve + 120 + signs)
+            out_flags.append(on_curve + 120 + (dx >= 0) + 2 * (dy >= 0))
             triplets += bytes((ax >> 4, ((ax & 0xF) << 4) | (ay >> 8), ay & 0xFF))
         else:
-            out_flags.append(on_curve + 124 + signs)
+            out_flags.append(on_curve + 124 + (dx >= 0) + 2 * (dy >= 0))
             triplets += bytes((ax >> 8, ax & 0xFF, ay >> 8, ay & 0xFF))
     triplets += _pack255(len(instructions))
     streams["instructionStream"] += instructions

@@ -28,6 +28,7 @@ from handouts.errors import CatalogError, HandoutsError, Location, UsageError, W
 from handouts.files import StagingFolder
 from handouts.kinds import KINDS
 from handouts.langtags import shown
+from handouts.pool import builds_without_automatic_collection
 from handouts.project import HandoutSpec, Project
 from handouts.settings import PAPER_SIZES, Settings
 from handouts.texts import CatalogStore, Texts
@@ -368,6 +369,7 @@ def warm_up(project: Project) -> None:
         load_locale_data(tag)
 
 
+@builds_without_automatic_collection
 def build(
     project: Project,
     output: Path,
@@ -550,6 +552,7 @@ def _staged(output: Path, fill: Callable[[StagingFolder], None]) -> list[Path]:
         raise
 
 
+@builds_without_automatic_collection
 def assemble_site(project: Project, output: Path, *, settings: Settings | None = None, fallback_english: bool = False,
                   force: bool = False, care_language: str | None = None) -> BuildReport:
     """The download pages (and the status page) for the PDFs already in ``output``: after

@@ -27,7 +27,9 @@ What it measures, and why:
    first letter's case swapped, so no line gets longer), built again: wall time and the
    PDFs re-rendered ("rendered N PDFs" in the summary); then the same for one key of the
    English source (every language's PDFs showing that key follow). Each file is
-   restored, and the output brought back in step, before the next measurement.
+   restored, and the output brought back in step, before the next measurement. Then
+   both edits again with ``handouts build --watch`` running (one process that stays on):
+   from the edited file written to the rebuild's summary line, its polling included.
 5. One handout from the command line (``--locale es --handout overview --paper a4
    --no-large-print``) into a fresh folder (it renders), then again (nothing changed).
 6. Warm render of one overview per script: compose once, then render the same job N
@@ -331,7 +333,8 @@ def measure_watch(project: Path, output: Path, condition: str, options: argparse
         try:
             wait(re.compile("watching for changes"), 0)
             for name, locale, key in (("edit", "es", options.edit_key), ("source_edit", None, options.source_edit_key)):
-                catalog = project / "locales" / (locale or source_locale(project)) / f"{catalog_of(project, condition)}.yaml"
+                catalog = (project / "locales" / (locale or source_locale(project))
+                           / f"{catalog_of(project, condition)}.yaml")
                 start = len(said())
                 began = time.perf_counter()
                 original = swap_case_edit(catalog, key)

@@ -364,8 +364,8 @@ def _load(kinds: Iterable[str], tags: Iterable[str]) -> None:
 
 def warm_up(project: Project) -> None:
     """Load what any build of ``project`` may need (every kind's drawing modules, every
-    language's fonts and CLDR data) in a process that builds again and again (``build --watch``): its
-    later builds, and the workers they fork, find it loaded."""
+    language's fonts and CLDR data) in a process that builds again and again
+    (``build --watch``): its later builds, and the workers they fork, find it loaded."""
     from handouts.formatting import load_locale_data
 
     tags = project.locale_tags()
@@ -750,5 +750,5 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     return "written"
 
 
-__all__ = ["build", "warm_up", "Builder", "BuildReport", "Job", "Rendered", "Task", "make_plan", "make_tasks", "assemble_site", "EDITIONS",
-           "HandoutsError"]
+__all__ = ["build", "warm_up", "Builder", "BuildReport", "Job", "Rendered", "Task", "make_plan", "make_tasks",
+           "assemble_site", "EDITIONS", "HandoutsError"]

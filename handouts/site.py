@@ -646,8 +646,9 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                                             for other in tags if any(s.name == spec.name for s in built[other])]
                                 for spec in built[tag]}
             versions = [version(other, f"../{other}/index.html", other == tag) for other in tags]
-            signature = _page_key(_RECORD_FORM, group_key(*group), [(spec.name, spec.kind, found_pdfs.get((*group, spec.name), []),
-                                                       handout_versions[spec.name]) for spec in built[tag]],
+            signature = _page_key(_RECORD_FORM, group_key(*group),
+                                  [(spec.name, spec.kind, found_pdfs.get((*group, spec.name), []),
+                                    handout_versions[spec.name]) for spec in built[tag]],
                                   versions) if use_groups else ""
             record = records.get(group)
             if record is not None and record.signature == signature and intact is not None and \

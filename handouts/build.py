@@ -239,7 +239,8 @@ class Builder:
         tasks = list(tasks)
         per_language = Counter(t.locale for t in tasks)
         _load({self.project.handout(t.condition, t.handout).kind for t in tasks},
-              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language})
+              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language},
+              locale_data=True)
 
     def _language_names(self, condition, texts: Texts) -> dict[str, tuple[Location, str]]:
         """The languages' names a template prints (the family's and the care staff's), by
@@ -352,27 +353,27 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def _load(kinds: Iterable[str], tags: Iterable[str]) -> None:
+def _load(kinds: Iterable[str], tags: Iterable[str], locale_data: bool) -> None:
+    """The drawing modules of ``kinds``; the fonts of ``tags``, and their CLDR data
+    (``locale_data``: every worker, and the download pages after them, use it)."""
     import handouts.pdf.structure  # noqa: F401
+    from handouts.formatting import load_locale_data
     from handouts.layout.fonts import stack_for
 
     for kind in sorted(kinds):
         KINDS[kind].render()
     for tag in sorted(tags):
         stack_for(tag)
+        if locale_data:
+            load_locale_data(tag)
 
 
 def warm_up(project: Project) -> None:
     """Load what any build of ``project`` may need (every kind's drawing modules, every
     language's fonts and CLDR data) in a process that builds again and again
     (``build --watch``): its later builds, and the workers they fork, find it loaded."""
-    from handouts.formatting import load_locale_data
-
-    tags = project.locale_tags()
     _load({spec.kind for condition in project.manifest.conditions.values() for spec in condition.handouts.values()},
-          tags)
-    for tag in tags:
-        load_locale_data(tag)
+          project.locale_tags(), locale_data=True)
 
 
 @builds_without_automatic_collection

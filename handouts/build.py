@@ -239,8 +239,7 @@ class Builder:
         tasks = list(tasks)
         per_language = Counter(t.locale for t in tasks)
         _load({self.project.handout(t.condition, t.handout).kind for t in tasks},
-              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language},
-              locale_data=True)
+              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language})
 
     def _language_names(self, condition, texts: Texts) -> dict[str, tuple[Location, str]]:
         """The languages' names a template prints (the family's and the care staff's), by
@@ -353,9 +352,9 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def _load(kinds: Iterable[str], tags: Iterable[str], locale_data: bool) -> None:
-    """The drawing modules of ``kinds``; the fonts of ``tags``, and their CLDR data
-    (``locale_data``: every worker, and the download pages after them, use it)."""
+def _load(kinds: Iterable[str], tags: Iterable[str]) -> None:
+    """The drawing modules of ``kinds``; the fonts and CLDR data of ``tags`` (every
+    worker, and the download pages after them, use both)."""
     import handouts.pdf.structure  # noqa: F401
     from handouts.formatting import load_locale_data
     from handouts.layout.fonts import stack_for
@@ -364,8 +363,7 @@ def _load(kinds: Iterable[str], tags: Iterable[str], locale_data: bool) -> None:
         KINDS[kind].render()
     for tag in sorted(tags):
         stack_for(tag)
-        if locale_data:
-            load_locale_data(tag)
+        load_locale_data(tag)
 
 
 def warm_up(project: Project) -> None:
@@ -373,7 +371,7 @@ def warm_up(project: Project) -> None:
     language's fonts and CLDR data) in a process that builds again and again
     (``build --watch``): its later builds, and the workers they fork, find it loaded."""
     _load({spec.kind for condition in project.manifest.conditions.values() for spec in condition.handouts.values()},
-          project.locale_tags(), locale_data=True)
+          project.locale_tags())
 
 
 @builds_without_automatic_collection

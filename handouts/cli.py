@@ -341,9 +341,16 @@ def _watch(args: argparse.Namespace) -> int:
     project = _project(args)
     inputs = watched_inputs(project, settings_files(project.root, args.settings))
 
+    warm = []
+
     def build_once() -> None:
         _build_once(args)
-        warm_up(project)  # once loaded, kept: later builds start from here
+        if not warm:  # once, after the first build: later builds (and their workers) start from here
+            warm.append(True)
+            try:
+                warm_up(project)
+            except HandoutsError:
+                pass  # only time: the build that needs what could not be loaded says why
 
     def say(line: str) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")

@@ -231,15 +231,18 @@ class Builder:
 
     def prepare(self, tasks: Iterable[Task]) -> None:
         """Load, once and before worker processes are forked, what these renders need:
-        the drawing modules of their kinds and the fonts of the languages with many tasks
-        (a CJK face takes 0.15 s to read; read in the parent, it is shared by every
-        worker). A language with a few tasks (an edit) is likely drawn by one worker,
-        which reads its fonts while the others draw: read here, before any worker
+        the drawing modules of their kinds, every language's CLDR data (10 ms a
+        language: each worker composing a handout in it would read it again, and the
+        download pages read it after them) and the fonts of the languages with many
+        tasks (a Chinese face takes 0.03-0.15 s to read; read in the parent, it is shared
+        by every worker). A language with a few tasks (an edit) is likely drawn by one
+        worker, which reads its fonts while the others draw: read here, before any worker
         starts, 16 such languages cost 0.4 s of one core."""
         tasks = list(tasks)
         per_language = Counter(t.locale for t in tasks)
         _load({self.project.handout(t.condition, t.handout).kind for t in tasks},
-              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language})
+              {tag for tag, count in per_language.items() if count >= PRELOAD_TASKS} | {self.care_language},
+              set(per_language) | {self.care_language})
 
     def _language_names(self, condition, texts: Texts) -> dict[str, tuple[Location, str]]:
         """The languages' names a template prints (the family's and the care staff's), by
@@ -352,17 +355,20 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def _load(kinds: Iterable[str], tags: Iterable[str]) -> None:
-    """The drawing modules of ``kinds``; the fonts and CLDR data of ``tags`` (every
-    worker, and the download pages after them, use both)."""
+def _load(kinds: Iterable[str], fonts: Iterable[str], locale_data: Iterable[str] = ()) -> None:
+    """The drawing modules of ``kinds``; the fonts of ``fonts`` and the CLDR data of
+    those and of ``locale_data`` (every worker, and the download pages after them, use
+    both)."""
     import handouts.pdf.structure  # noqa: F401
     from handouts.formatting import load_locale_data
     from handouts.layout.fonts import stack_for
 
     for kind in sorted(kinds):
         KINDS[kind].render()
-    for tag in sorted(tags):
+    fonts = set(fonts)
+    for tag in sorted(fonts):
         stack_for(tag)
+    for tag in sorted(fonts | set(locale_data)):
         load_locale_data(tag)
 
 
@@ -405,6 +411,7 @@ def build(
     ``allow_draft``: build gated handouts even where their texts are missing or stale."""
     from handouts.buildstate import CACHE_DIR, BuildState, DocumentCache, ParsedCache, cache_home, state_path
     from handouts.fingerprints import InputDigests, document_digest
+    from handouts.layout.facecache import keep_faces_in
     from handouts.layout.icons import keep_operators_in
 
     started = time.perf_counter()
@@ -432,6 +439,7 @@ def build(
     builder.store.parsed = ParsedCache(home)
     builder.template_cache = TemplateCache(home)
     keep_operators_in(home / CACHE_DIR / "pictograms")
+    keep_faces_in(home / CACHE_DIR / "faces")
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
                      papers=papers, editions=editions, fallback=fallback_english)
     for line in plan.skipped:
@@ -623,10 +631,10 @@ SERIAL_BELOW = 1.0  # seconds of rendering under which a build without --jobs us
 def estimate(project: Project, job: Job) -> float:
     """Seconds a job takes before any build has timed it: a page costs about 0.1 s, a
     shaped script (Arabic, Indic, CJK) twice that."""
-    from handouts.layout.fonts import stack_for
+    from handouts.layout.fonts import configured_stack
 
     spec = project.handout(job.condition, job.handout)
-    shaped = stack_for(job.locale).engine == "shaped"
+    shaped = configured_stack(job.locale).engine == "shaped"
     return 0.1 * (spec.pages or 1) * (2.0 if shaped else 1.0) * (1.5 if job.large_print else 1.0)
 
 

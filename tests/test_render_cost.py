@@ -292,7 +292,6 @@ def test_ascii_is_encoded_for_the_file_as_reportlabs_codec_encodes_it():
 def test_a_family_whose_bold_is_its_regular_face_reads_the_file_once(monkeypatch):
     """The Chinese families use their regular face for bold: the file is read once, and
     the bold name is the regular font (as ReportLab registers a face it already has)."""
-    from reportlab.pdfbase import ttfonts
     from reportlab.pdfbase.pdfmetrics import getFont
 
     from handouts.layout import fonts
@@ -300,8 +299,8 @@ def test_a_family_whose_bold_is_its_regular_face_reads_the_file_once(monkeypatch
     family = next(f for f in stack_for("zh-Hans").families if f.regular == f.bold)
     assert getFont(family.bold_name) is getFont(family.regular_name)
     read = []
-    made = ttfonts.TTFontFace.__init__
-    monkeypatch.setattr(ttfonts.TTFontFace, "__init__", lambda self, *a, **k: read.append(a) or made(self, *a, **k))
+    made = fonts.tt_font  # the face read, from the file or from the cache of readings
+    monkeypatch.setattr(fonts, "tt_font", lambda *a: read.append(a) or made(*a))
     monkeypatch.setattr(fonts, "_READ", {})
     fonts.register.__wrapped__(family)
     assert len(read) == 1

@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from handouts.document import Document, iter_spans
 from handouts.errors import FontError, Location
 from handouts.formatting import script_of
+from handouts.layout.facecache import tt_font
 from handouts.layout.rl_patches import apply_patches, is_private_use
 from handouts.yamlnodes import load_data
 
@@ -231,7 +232,7 @@ def _tt_font(name: str, face: FaceFile) -> TTFont:
     key = (face.locate(), face.index)
     known = _READ.get(key)
     if known is None:
-        font = _READ[key] = TTFont(name, str(key[0]), subfontIndex=face.index, shapable=True)
+        font = _READ[key] = tt_font(name, key[0], face.index)
         _prefer_printable(font.face.glyphToChar)
         return font
     font = copy.copy(known)

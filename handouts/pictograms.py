@@ -59,9 +59,16 @@ def icon(name: str, where: Location | None = None) -> IconInfo:
         raise TemplateError(f"unknown pictogram {name!r} (known: {known})", where) from None
 
 
+@lru_cache(maxsize=None)
+def svg_source(path: Path) -> str:
+    """A pictogram's SVG file, read once per process (every download page shows several;
+    ``build --watch`` starts a new process when a project's pictogram changes)."""
+    return path.read_text(encoding="utf-8").strip()
+
+
 def svg_markup(name: str, *, mirror: bool = False) -> str:
     """The pictogram's SVG element, for the web pages (decorative: the words say the same)."""
     info = icon(name)
-    text = info.path.read_text(encoding="utf-8").strip()
+    text = svg_source(info.path)
     css = "icon mirrored" if mirror and info.directional else "icon"
     return text.replace("<svg ", f'<svg aria-hidden="true" focusable="false" class="{css}" ', 1)

@@ -45,7 +45,7 @@ from handouts.document import (
 )
 from handouts.fingerprints import digest
 from handouts.formatting import babel_locale, language_name
-from handouts.pictograms import catalogue, icon, svg_markup
+from handouts.pictograms import catalogue, icon, svg_markup, svg_source
 from handouts.templating import Translator, make_environment, render_template
 from handouts.webfonts import Contribution, SubsetCache, WebFonts, contribution_of, page_text
 
@@ -76,7 +76,7 @@ def _inline(content: Inline, doc_lang: str) -> str:
 def warning_symbol(label: str) -> str:
     """The warning pictogram the PDFs draw (same SVG file), as an image with a spoken name.
     It takes the colour of its text: black beside a heading, white on the card's band."""
-    text = icon("warning").path.read_text(encoding="utf-8").strip().replace("#000", "currentColor")
+    text = svg_source(icon("warning").path).replace("#000", "currentColor")
     return text.replace("<svg ", f'<svg class="symbol" role="img" aria-label="{escape(label)}" focusable="false" ', 1)
 
 

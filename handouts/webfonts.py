@@ -137,13 +137,14 @@ def contribution_of(text: dict[tuple[str, bool], set[str]], where: Path, strict:
     out = []
     for (lang, bold), chars in sorted(text.items()):
         stack = configured_stack(lang)
+        chosen = _families(stack, bold)
         invisible = set()
         faces: dict[tuple[str, int], set[str]] = {}
         for char in sorted(chars):
             if _invisible(char):
                 invisible.add(char)
                 continue
-            family = _family_for(stack, char, bold)
+            family = chosen[char] if char in chosen else chosen.setdefault(char, _family_for(stack, char, bold))
             if family is None and not strict:
                 continue
             if family is None:
@@ -174,6 +175,13 @@ def _with_parts(char: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def _families(stack: FontStack, bold: bool) -> dict[str, Family | None]:
+    """The family of each character ``_family_for`` has found in ``stack``, by character:
+    looked up once per page, not per character (a stack's hash walks all its families'
+    fields: half the time of reading a page's characters)."""
+    return {}
+
+
 def _family_for(stack: FontStack, char: str, bold: bool) -> Family | None:
     """The family the PDF sets ``char`` in: the first of the stack whose face has it."""
     code = ord(char)

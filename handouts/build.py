@@ -20,9 +20,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from handouts.buildstate import OutputRecord, TemplateCache
+from handouts.buildstate import DocumentRecord, OutputRecord, TemplateCache
 from handouts.compose import Composed, Composer, placeholders
 from handouts.document import plain_text
 from handouts.errors import CatalogError, HandoutsError, Location, UsageError, WriteError
@@ -52,12 +53,16 @@ class Job:
     def large_print(self) -> bool:
         return self.edition == LARGE_PRINT
 
+    @cached_property
+    def _relative_path(self) -> Path:  # asked for thousands of times a build
+        return Path(self.condition) / self.locale / f"{self.name}-{self.paper}.pdf"
+
     @property
     def name(self) -> str:
         return self.handout if self.edition == STANDARD else f"{self.handout}-{self.edition}"
 
     def relative_path(self) -> Path:
-        return Path(self.condition) / self.locale / f"{self.name}-{self.paper}.pdf"
+        return self._relative_path
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,7 @@ class Builder:
         self.composed: dict[tuple[str, str, str], Composed] = {}
         self.template_cache: TemplateCache | None = None  # compiled templates, kept by a build
         self._covered: set[tuple[int, object]] = set()  # (id of a composed document, stack): every glyph found
+        self._read_facts: dict[tuple[str, str], tuple] = {}  # (condition, language) -> what ``inputs_read`` shares
 
     def composer(self, condition: str) -> Composer:
         if condition not in self._composers:
@@ -228,6 +234,55 @@ class Builder:
                     check_gate(spec, care, Composed(composed.document, composed.care_keys, frozenset()), care_stale)
             self.composed[key] = composed
         return self.composed[key]
+
+    def inputs_read(self, spec: HandoutSpec, texts: Texts, composed: Composed, base: str) -> str:
+        """The fingerprint of what ``composed`` was made from, as finely as its composing
+        read it: ``base`` (engine, fonts, settings, options, manifest, templates), each
+        catalog's file name and ``meta`` (names, direction, who and when: placeholders),
+        the status printed, and for each key read (the title's too, which the PDF's
+        properties show) its message where it was found (the family's language, else
+        the source; a care-language key: the care language's, the family's, the source)
+        and whether it is out of date. An edit of a text a handout does not read leaves
+        this unchanged: the handout's document is the same, not composed again.
+
+        With the same templates and these values, a template asks for the same keys
+        (its only inputs are the texts and these values), so the keys read last time
+        are the ones it would read now."""
+        from handouts.fingerprints import digest, document_digest
+
+        condition = self.project.manifest.conditions[spec.condition]
+        group = (spec.condition, texts.locale)
+        facts = self._read_facts.get(group)
+        if facts is None:
+            source = self.store.source_texts(condition)
+            care = self.care_texts(condition, texts)
+            stale = self.store.stale_keys(texts)
+            care_stale = self.store.stale_keys(care) if care.locale != texts.locale else frozenset()
+            identity = document_digest([(shown.locale, [(c.path, c.meta) for c in shown.catalogs])
+                                        for shown in (texts, source, care)] + [self.store.effective_status(texts)])
+            facts = self._read_facts[group] = (identity, source, care, stale, care_stale)
+        identity, source, care, stale, care_stale = facts
+
+        parts: list[str] = []
+
+        def found(side: str, key: str, out_of_date: bool, *where: Texts) -> None:
+            """The key's message in each language looked in, up to the first with a text."""
+            parts.extend((side, key, str(out_of_date)))
+            for shown in where:
+                message = shown.messages.get(key)
+                if message is None:
+                    parts.extend((shown.locale, "none"))
+                    continue
+                parts.extend((shown.locale, message.text, repr(message.raw), repr(message.plural),
+                              str(message.where.path), str(message.where.line)))
+                if message.text:
+                    break
+
+        for key in sorted(composed.reads | {condition.title_key}):
+            found("family", key, key in stale, texts, source)
+        for key in sorted(composed.care_reads):
+            found("care", key, key in care_stale, care, texts, source)
+        return digest("inputs read", base, spec.name, identity, *parts)
 
     def prepare(self, tasks: Iterable[Task]) -> None:
         """Load, once and before worker processes are forked, what these renders need:
@@ -334,6 +389,11 @@ class Task:
     handout: str
     jobs: tuple[Job, ...]
 
+    @property
+    def name(self) -> str:
+        """condition/language/handout: its name in the build's records."""
+        return f"{self.condition}/{self.locale}/{self.handout}"
+
 
 @dataclass
 class TaskResult:
@@ -341,6 +401,7 @@ class TaskResult:
     # worker and are what the document cache keeps (the parent does not pickle it again).
     composed: bytes
     outputs: list[tuple[Job, str, bytes | None, float]]  # job, document fingerprint, PDF (None: kept), seconds
+    document: DocumentRecord  # what its composing read, and the document's fingerprint (its cache key: the parent's)
 
 
 @dataclass
@@ -451,17 +512,46 @@ def build(
     documents = DocumentCache(output)
     report = BuildReport()
     to_run: list[Task] = []
+
+    def reads_unchanged(task: Task, key: str, records: list[OutputRecord | None]) -> bool:
+        """Its catalogs changed, but not what its composing read (``Builder.inputs_read``),
+        and its PDFs are those of the document it then made: kept, and its document taken
+        from the cache (for the download pages), not composed again."""
+        name = task.name
+        record = state.documents.get(name)
+        if record is None or any(r is None or r.document != digests.drawing(record.shown, job)
+                                 for r, job in zip(records, task.jobs)):
+            return False
+        pickled = documents.get_pickled(record.cache)
+        try:
+            composed = pickle.loads(pickled) if pickled is not None else None
+        except Exception:  # from another version of the classes
+            return False
+        if not isinstance(composed, Composed) or builder.inputs_read(
+                project.handout(task.condition, task.handout), plan.texts[(task.condition, task.locale)], composed,
+                digests.base) != record.inputs:
+            return False
+        builder.composed[(task.condition, task.locale, task.handout)] = composed
+        if record.cache != key:
+            documents.put(key, composed, pickled=pickled)  # under the key the download pages look for
+            state.documents[name] = replace(record, cache=key)
+        for kept, job in zip(records, task.jobs):
+            state.outputs[str(job.relative_path())] = replace(kept, inputs=digests.job(key, job))
+        return True
+
     for task in tasks:
         key = digests.document(task.condition, task.locale, task.handout)
         records = [state.intact(output, str(job.relative_path())) for job in task.jobs]
-        if not force and all(r is not None and r.inputs == digests.job(key, job) for r, job in zip(records, task.jobs)):
+        if not force and (all(r is not None and r.inputs == digests.job(key, job) for r, job in zip(records, task.jobs))
+                          or reads_unchanged(task, key, records)):
             report.kept.extend(output / job.relative_path() for job in task.jobs)
         else:
             to_run.append(task)
 
     def work(task: Task) -> TaskResult:
         texts = plan.texts[(task.condition, task.locale)]
-        composed = builder.compose(project.handout(task.condition, task.handout), texts)
+        spec = project.handout(task.condition, task.handout)
+        composed = builder.compose(spec, texts)
         outputs: list[tuple[Job, str, bytes | None, float]] = []
         shown = document_digest(composed.document)
         for job in task.jobs:
@@ -473,7 +563,8 @@ def build(
             began = time.perf_counter()
             pdf = builder.render(job, texts)
             outputs.append((job, drawn, pdf, time.perf_counter() - began))
-        return TaskResult(pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL), outputs)
+        return TaskResult(pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL), outputs,
+                          DocumentRecord(builder.inputs_read(spec, texts, composed, digests.base), "", shown))
 
     def cost(task: Task) -> float:
         recorded = [state.outputs.get(str(job.relative_path())) for job in task.jobs]
@@ -511,6 +602,7 @@ def build(
             composed = pickle.loads(result.composed)
             builder.composed[(task.condition, task.locale, task.handout)] = composed
             documents.put(key, composed, pickled=result.composed)
+            state.documents[task.name] = replace(result.document, cache=key)
             for job, drawn, pdf, seconds in result.outputs:
                 relative = str(job.relative_path())
                 old = state.intact(output, relative)
@@ -583,8 +675,11 @@ def assemble_site(project: Project, output: Path, *, settings: Settings | None =
     digests = InputDigests(project, settings, builder.care_language, fallback=fallback_english, allow_draft=False)
     state = BuildState.load(state_path(output, None))
     for shard_state in sorted(output.glob(".handouts-build.*-of-*.json")):  # what each shard recorded
-        for name, record in BuildState.load(shard_state).outputs.items():
+        recorded = BuildState.load(shard_state)
+        for name, record in recorded.outputs.items():
             state.outputs.setdefault(name, record)
+        for name, document in recorded.documents.items():
+            state.documents.setdefault(name, document)
     report = BuildReport()
     home = cache_home(project.root, output)
     builder.store.parsed = ParsedCache(home)
@@ -681,7 +776,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     rewritten, and a language's pages that are all unchanged and intact are not even made
     (``plan``: the whole project's plan, when the build has made it already)."""
     from handouts.buildstate import DocumentCache, subset_cache_folder
-    from handouts.fingerprints import digest, engine_digest, files_digest, tree_digest
+    from handouts.fingerprints import digest, document_digest, engine_digest, files_digest, tree_digest
     from handouts.site import PdfFile, write_site
     from handouts.status_report import html_page, summaries
     from handouts.webfonts import SubsetCache
@@ -736,11 +831,36 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
     site_templates = tree_digest(digests.site_folder) if digests.site_folder else ""
     pages = DocumentCache(output, "pages")
     groups = DocumentCache(output, "groups")
+    inputs: dict[tuple[str, str], str] = {}
+
+    def page_inputs(condition: str, tag: str) -> str:
+        """What a handout's page shows besides its document, status, PDFs and languages:
+        the language's own catalogs and states, the source's shared catalog, and of the
+        source's catalog for the condition its meta (dates a text may print) only: its
+        texts show on the page only through the document and the status, unless missing
+        texts fall back to them."""
+        if (condition, tag) not in inputs:
+            names = (project.manifest.shared_catalog, project.manifest.conditions[condition].catalog)
+            files = [path for name in names for path in (project.catalog_path(tag, name), project.state_path(tag, name))]
+            files.append(project.catalog_path(project.source_locale, names[0]))
+            if fallback or tag == project.source_locale:
+                files.append(project.catalog_path(project.source_locale, names[1]))
+            inputs[(condition, tag)] = digest("page inputs", digests.base, site_templates, files_digest(files),
+                                              document_digest(builder.store.source(names[1]).meta))
+        return inputs[(condition, tag)]
+
+    def shown_of(condition: str, tag: str, handout: str, composed) -> str:
+        """A document's fingerprint: as recorded when it was made for this key, else taken."""
+        record = state.documents.get(f"{condition}/{tag}/{handout}")
+        if record is not None and record.cache == digests.document(condition, tag, handout):
+            return record.shown
+        return document_digest(composed.document)
+
     files |= write_site(project, builder, site_plan, pdfs, fonts_cache=fonts, pages=pages, reuse=not force,
                         group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates),
                         composed=_Documents(shown, project, builder, digests, documents, plan.texts),
                         groups=groups, intact=lambda path, key: state.site_file_intact(output, path, key),
-                        keys=keys)
+                        keys=keys, page_inputs=page_inputs, shown=shown_of)
     after_commit.extend([fonts.flush, pages.flush, groups.flush])
     for relative, data in sorted(files.items()):
         target = output / relative

@@ -53,6 +53,15 @@ class OutputRecord:
     mtime_ns: int = 0
 
 
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A handout's composed document in one language, as the last build made or kept it."""
+
+    inputs: str  # fingerprint of what its composing read (``Builder.inputs_read``)
+    cache: str  # its key in the document cache (its fingerprint by whole catalogs)
+    shown: str  # fingerprint of the document itself (``document_digest``)
+
+
 @dataclass
 class BuildState:
     path: Path
@@ -65,6 +74,9 @@ class BuildState:
     # What those files show (path -> page key, or the status page's key): an edit undone
     # makes an earlier build's record match again, while the files are the edited build's.
     site_keys: dict[str, str] = field(default_factory=dict)
+    # Each handout in each language (condition/language/handout -> record): what its
+    # composing read, so a handout whose texts changed but not those it reads is kept.
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
@@ -80,6 +92,7 @@ class BuildState:
             state.site = data.get("site")
             state.site_files = {str(name): [int(n) for n in stat] for name, stat in data.get("site_files", {}).items()}
             state.site_keys = {str(name): str(key) for name, key in data.get("site_keys", {}).items()}
+            state.documents = {name: DocumentRecord(**record) for name, record in data.get("documents", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError):
             return cls(path)
         return state
@@ -88,6 +101,7 @@ class BuildState:
         data = {"version": STATE_VERSION, "requests": dict(sorted(self.requests.items())), "site": self.site,
                 "site_files": {name: stat for name, stat in sorted(self.site_files.items()) if stat},
                 "site_keys": dict(sorted(self.site_keys.items())),
+                "documents": {name: asdict(record) for name, record in sorted(self.documents.items())},
                 "outputs": {name: asdict(record) for name, record in sorted(self.outputs.items())}}
         try:
             write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -169,13 +183,21 @@ class DocumentCache:
     def get(self, key: str):
         if key in self.pending:
             return self.pending[key]
-        data = read_cached(self.folder / f"{key}.pickle")
+        data = self.get_pickled(key)
         if data is None:
             return None
         try:
             return pickle.loads(data)
         except Exception:  # from another version of the classes
             return None
+
+    def get_pickled(self, key: str) -> bytes | None:
+        """The pickle kept under ``key`` (read from disk, or made by this build)."""
+        if key in self._pickled:
+            return self._pickled[key]
+        if key in self.pending:
+            return pickle.dumps(self.pending[key], protocol=pickle.HIGHEST_PROTOCOL)
+        return read_cached(self.folder / f"{key}.pickle")
 
     def put(self, key: str, value, *, pickled: bytes | None = None) -> None:
         """Keep ``value``; ``pickled``, when given, is its pickle, made already."""

@@ -148,6 +148,10 @@ class Composed:
     keys: frozenset[str]
     missing: frozenset[str]
     care_keys: frozenset[str] = frozenset()  # keys printed in the care language (when it differs)
+    # Every key whose text the composition read, in the family's language and in the care
+    # language (``t()``, ``tc()`` and the document's text elements): what it is made from.
+    reads: frozenset[str] = frozenset()
+    care_reads: frozenset[str] = frozenset()
 
 
 class Composer:
@@ -202,9 +206,13 @@ class Composer:
         xml = render_template(self.env, self.project.templates_dir, spec.template, context)
         keys = frozenset(t.used)
         care_keys = frozenset(tc.used) if tc is not t else frozenset()
+        looked: dict[bool, set[str]] = {False: set(), True: set()}  # in the care language?
+
         def lookup(key: str, lang: str | None):
             """Where a text is written: the care language's file, the family's, or the source."""
-            for candidate in ((care,) if lang == care.locale and care is not texts else ()) + (texts, source):
+            in_care = lang == care.locale and care is not texts
+            looked[in_care].add(key)
+            for candidate in ((care,) if in_care else ()) + (texts, source):
                 message = candidate.messages.get(key)
                 if message is not None and message.text:
                     return message
@@ -218,7 +226,7 @@ class Composer:
         )
         check_pictograms(document, Location(self.project.templates_dir / spec.template))
         missing = frozenset(t.missing) | (frozenset(tc.missing) if tc is not t else frozenset())
-        return Composed(document, keys, missing, care_keys)
+        return Composed(document, keys, missing, care_keys, keys | looked[False], care_keys | looked[True])
 
 
 def where_printed(project: Project, settings: Settings, store, catalog: str) -> dict[str, list[str]]:

@@ -14,6 +14,9 @@ SHA-256 of bytes (never of modification times, which a fresh clone or a copy res
 
 A composed document has its own fingerprint (``document_digest``): when a text changes
 that a handout does not show, the handout's document is unchanged and its PDFs are kept.
+And what its composing read has one (``Builder.inputs_read``: the texts of the keys it
+read, their "out of date" marks, the catalogs' meta, the status): while that is the same,
+the handout is not even composed again (the build's records keep it, ``DocumentRecord``).
 """
 
 from __future__ import annotations

@@ -525,6 +525,20 @@ class _GroupRecord:
 _RECORD_FORM = "2: repertoire"
 
 
+def _kept_repertoire(texts: PageTexts, tag: str, where: Path, cache, key: str | None, reuse: bool) -> Contribution:
+    """``_repertoire``, kept in ``cache`` under ``key`` (what the language's texts are made
+    from): a language's pages made again after an English edit do not read every text
+    of the language again."""
+    if cache is None or key is None:
+        return _repertoire(texts, tag, where)
+    key = _page_key("repertoire", key, tag)
+    found = cache.get(key) if reuse else None
+    if not isinstance(found, tuple):
+        found = _compact(_repertoire(texts, tag, where))
+        cache.put(key, found)
+    return found
+
+
 def _repertoire(texts: PageTexts, tag: str, where: Path) -> Contribution:
     """Every character of a language's texts (its shared and condition catalogs) for its
     regular faces, and those of its shared catalog (the frame every handout prints:
@@ -578,7 +592,9 @@ class _Answers:
 def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: SubsetCache | None = None,
                pages=None, group_key: Callable[[str, str], str] | None = None, reuse: bool = True,
                composed: Mapping | None = None, groups=None, intact: Callable[[str, str], bool] | None = None,
-               keys: dict[str, str] | None = None) -> dict[str, bytes]:
+               keys: dict[str, str] | None = None,
+               page_inputs: Callable[[str, str], str] | None = None,
+               shown: Callable[[str, str, str, Any], str] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
     stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
@@ -592,7 +608,16 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     the page of this key, on disk as the last build left it?), a condition's pages in one
     language that are all unchanged and intact are not returned. ``keys`` receives the
     page key of every page returned or kept, by path. ``composed`` holds the composed
-    documents by (condition, language, handout) (default: the builder's)."""
+    documents by (condition, language, handout) (default: the builder's).
+
+    A handout's page is keyed more finely when ``page_inputs`` (the fingerprint of what
+    its page shows besides its document: the language's own texts and states, the
+    source's shared texts, the meta of the source's condition catalog, the templates,
+    the engine, the settings) and ``shown`` (its document's fingerprint) are given: with
+    its status, PDF links and language list, that is all it shows. An edit of an English
+    text then makes again only the pages of the handouts that print it (in every
+    language: their document, or their status, changes), not every page of the
+    condition. ``page_inputs`` also keys the language's repertoire (``_repertoire``)."""
     composed = builder.composed if composed is None else composed
     writer = SiteWriter(project, builder, fonts_cache, pages if group_key is not None else None, reuse=reuse)
     use_groups = groups is not None and group_key is not None
@@ -664,8 +689,13 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                 texts = writer.page_texts(condition, tag)
                 condition_title = texts.t(condition.title_key)
                 paths = _group_pages(writer, condition, tag, direction, texts, condition_title, built[tag],
-                                     handout_versions, versions, found_pdfs, composed, group_key)
-                repertoire = _repertoire(texts, tag, Path(condition.name, tag))
+                                     handout_versions, versions, found_pdfs, composed, group_key,
+                                     (lambda handout, composed_: _page_key(
+                                         "handout page", page_inputs(condition.name, tag),
+                                         shown(condition.name, tag, handout, composed_)))
+                                     if page_inputs is not None and shown is not None else None)
+                repertoire = _kept_repertoire(texts, tag, Path(condition.name, tag), groups,
+                                              page_inputs(condition.name, tag) if page_inputs else None, reuse)
                 writer.fonts.add_contribution(tag, repertoire)
                 made[group] = (signature, condition_title, paths, repertoire)
             href = f"{condition.name}/{tag}/index.html"
@@ -711,9 +741,12 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
 
 
 def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, texts: PageTexts, condition_title: str,
-                 specs, handout_versions, versions, found_pdfs, composed, group_key) -> list[tuple[str, str | None]]:
+                 specs, handout_versions, versions, found_pdfs, composed, group_key,
+                 handout_key: Callable[[str, Any], str] | None = None) -> list[tuple[str, str | None]]:
     """Ask for a condition's pages in one language (or take them from the page cache):
-    each handout's page, then the language's page. Returns their (path, page key)."""
+    each handout's page, then the language's page. Returns their (path, page key).
+    ``handout_key(handout, composed)``: what a handout's page shows besides its status,
+    links and languages (else the group's key stands for it)."""
     paths: list[tuple[str, str | None]] = []
     entries = []
     for spec in specs:
@@ -724,7 +757,11 @@ def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, text
         entries.append(entry)
         versions_here = handout_versions[spec.name]
         path = f"{condition.name}/{tag}/{spec.name}.html"
-        key = _page_key(group_key(condition.name, tag), path, links, versions_here) if group_key else None
+        if handout_key is not None and group_key:
+            key = _page_key(handout_key(spec.name, handout), writer.status(condition, tag, [handout]), path, links,
+                            versions_here)
+        else:
+            key = _page_key(group_key(condition.name, tag), path, links, versions_here) if group_key else None
         paths.append((path, key))
         if writer.cached(key, path, tag):
             continue

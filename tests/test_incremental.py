@@ -464,3 +464,76 @@ def test_a_build_after_an_edit_compiles_no_template(project_copy, tmp_path, monk
     edit(project_copy / "locales" / "es" / "higm.yaml", "sum_what", "Otra vez.")
     build(Project.load(project_copy), output, settings=Settings(), jobs=1, **SMALL)
     assert compiled == []
+
+
+WIDE = dict(conditions=["higm"], locales=["en", "es", "ar"], handouts=["overview", "checklist", "er-card"],
+            papers=["a4"], editions=("standard",))
+
+
+def _documents(output: Path) -> dict[str, str]:
+    """Each handout's document fingerprint, as the build recorded it."""
+    from handouts.buildstate import BuildState, state_path
+
+    return {name: record.shown for name, record in BuildState.load(state_path(output, None)).documents.items()}
+
+
+def test_an_edit_composes_again_only_the_handouts_that_read_it_and_builds_what_a_fresh_build_does(
+        project_copy, tmp_path, monkeypatch):
+    """A handout is composed again only when a text its composing read changed (or its
+    out-of-date mark, the status it prints, a catalog's meta), not for any edit of its
+    catalogs: an English text printed by the overview composes the overview in each
+    language (the translations now show "out of date") and not the checklist or the
+    card. After each edit (a text; a line added at the top of the English file, which
+    moves every English text's line; a translation; a text of the download pages only;
+    all undone) the PDFs, the pages and every document are those of a build into an
+    empty folder."""
+    from handouts.compose import Composer
+
+    output = tmp_path / "out"
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    composed = []
+    compose = Composer.compose
+    monkeypatch.setattr(Composer, "compose", lambda self, spec, texts, *args, **kwargs: composed.append(
+        (spec.name, texts.locale)) or compose(self, spec, texts, *args, **kwargs))
+    english, spanish = project_copy / "locales" / "en" / "higm.yaml", project_copy / "locales" / "es" / "higm.yaml"
+    originals = {english: english.read_bytes(), spanish: spanish.read_bytes()}
+
+    def fresh_and_incremental(step: str) -> None:
+        fresh = tmp_path / f"fresh-{step}"
+        build(Project.load(project_copy), fresh, settings=Settings(), jobs=1, **WIDE)
+        assert pdfs(output) == pdfs(fresh), step
+        assert site(output) == site(fresh), step
+        assert _documents(output) == _documents(fresh), step
+
+    edit(english, "sum_what", "A source text, edited.")
+    report = build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    assert sorted(set(composed)) == [("overview", "ar"), ("overview", "en"), ("overview", "es")]
+    assert sorted(str(p.relative_to(output)) for p, _ in report.rendered) == \
+        ["higm/ar/overview-a4.pdf", "higm/en/overview-a4.pdf", "higm/es/overview-a4.pdf"]
+    fresh_and_incremental("text")
+
+    english.write_text("# A note for reviewers.\n" + english.read_text(encoding="utf-8"), encoding="utf-8")
+    composed.clear()
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    assert {locale for _, locale in composed} >= {"en"}  # every English text's line moved
+    fresh_and_incremental("lines")
+
+    edit(spanish, "hands", "Lávese las manos con agua y jabón.")
+    composed.clear()
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    assert set(composed) == {("checklist", "es")}
+    fresh_and_incremental("translation")
+
+    shared = project_copy / "locales" / "es" / "shared.yaml"  # a text of the pages, not of the handouts
+    originals[shared] = shared.read_bytes()
+    edit(shared, "print_heading", "Imprimir o guardar como PDF")
+    composed.clear()
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    assert composed == []
+    assert "guardar como PDF" in (output / "higm" / "es" / "checklist.html").read_text(encoding="utf-8")
+    fresh_and_incremental("page text")
+
+    for path, data in originals.items():
+        path.write_bytes(data)
+    build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
+    fresh_and_incremental("undone")

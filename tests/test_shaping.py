@@ -87,3 +87,33 @@ def test_a_line_beginning_with_latin_draws_the_indic_part_shaped_as_indic(tmp_pa
     assert drawn[len(latin_part):] == indic_part
     # What the old setter drew, shaping the line with a guessed script: Latin rules.
     assert harfbuzz(latin + indic, font) != drawn
+
+
+def test_every_face_shapes_the_same_at_any_size():
+    """Text is shaped once at one size and its advances scaled (``text.shape``): right
+    only while HarfBuzz gives the same glyphs and positions in font units at any size
+    (``ptem``; Apple's tracking table would change them). Each face of fonts.yaml, with
+    text of its own characters and kerning on."""
+    import uharfbuzz
+
+    from handouts.layout.fonts import all_families
+    from handouts.layout.text import FEATURES
+
+    def shaped(face, text: str, ptem: float):
+        font = uharfbuzz.Font(face)
+        font.ptem = ptem
+        buffer = uharfbuzz.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        uharfbuzz.shape(font, buffer, FEATURES)
+        return [(i.codepoint, i.cluster, p.x_advance, p.y_advance, p.x_offset, p.y_offset)
+                for i, p in zip(buffer.glyph_infos, buffer.glyph_positions)]
+
+    files = {(f.locate(), f.index) for family in all_families() for f in (family.regular, family.bold)}
+    for path, index in sorted(files):
+        face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)), index)
+        assert b"trak" not in [tag.encode() if isinstance(tag, str) else tag for tag in face.table_tags], path
+        codes = sorted(code for code in face.unicodes if code > 0x20 and not 0xE000 <= code <= 0xF8FF)
+        text = "".join(chr(code) for code in codes[:: max(1, len(codes) // 200)])
+        assert len(text) >= 50
+        assert shaped(face, text, 9.0) == shaped(face, text, 20.25) == shaped(face, text, 1000.0), path.name

@@ -92,18 +92,32 @@ class Shaped:
 
 
 @lru_cache(maxsize=256)
-def _harfbuzz_font(font: str, size: float) -> uharfbuzz.Font:
+def _harfbuzz_font(font: str) -> uharfbuzz.Font:
     # Through ReportLab's TTFont: it also sets up the private-use codes (hbAddPrivate).
-    return getFont(font).hbFont(size)
+    # Its size (``ptem``) changes nothing HarfBuzz gives in font units for these fonts
+    # (only Apple's tracking table reads it; no face of fonts.yaml has one: tested).
+    return getFont(font).hbFont(UNIT_SIZE)
 
 
-@lru_cache(maxsize=65536)
+UNIT_SIZE = 1000.0  # the size text is shaped at: glyph advances are kept per 1000 units of em
+
+
 def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) -> Shaped:
     """``text`` shaped in ``font`` with the script (ISO 15924), direction and language
     given, never guessed from the text. The glyphs become drawable characters the way
-    ReportLab's own ``shapeFragWord`` makes them, which cannot be told the script."""
+    ReportLab's own ``shapeFragWord`` makes them, which cannot be told the script.
+    Shaped once at any size (``_shaped_units``): a heading, large print and the fitting
+    of a page to its paper set the same words at several sizes."""
+    glyphs, units, texts = _shaped_units(text, font, script, rtl, lang)
+    return Shaped(glyphs, units * size / 1000, texts)
+
+
+@lru_cache(maxsize=65536)
+def _shaped_units(text: str, font: str, script: str, rtl: bool, lang: str) -> tuple[ShapedStr, float, tuple]:
+    """``shape`` in thousandths of an em: the glyphs, their advances' sum, the texts of
+    the glyphs with no Unicode value of their own."""
     ttf = getFont(font)
-    hb_font = _harfbuzz_font(font, size)
+    hb_font = _harfbuzz_font(font)
     buffer = uharfbuzz.Buffer()
     buffer.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
     buffer.add_str(text)
@@ -130,8 +144,7 @@ def shape(text: str, font: str, size: float, script: str, rtl: bool, lang: str) 
             data.append(ShapeData(info.cluster, position.x_advance * mult, position.y_advance * mult,
                                   position.x_offset * mult, position.y_offset * mult, widths[code]))
     texts = _glyph_texts(text, font, codes, [d.cluster for d in data])
-    width = sum(d.x_advance for d in data) * size / 1000
-    return Shaped(ShapedStr("".join(map(chr, codes)), shapeData=data), width, texts)
+    return ShapedStr("".join(map(chr, codes)), shapeData=data), sum(d.x_advance for d in data), texts
 
 
 def _glyph_texts(text: str, font: str, codes: list[int], clusters: list[int]) -> tuple[tuple[str, int, str], ...]:

@@ -689,11 +689,7 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                 texts = writer.page_texts(condition, tag)
                 condition_title = texts.t(condition.title_key)
                 paths = _group_pages(writer, condition, tag, direction, texts, condition_title, built[tag],
-                                     handout_versions, versions, found_pdfs, composed, group_key,
-                                     (lambda handout, composed_: _page_key(
-                                         "handout page", page_inputs(condition.name, tag),
-                                         shown(condition.name, tag, handout, composed_)))
-                                     if page_inputs is not None and shown is not None else None)
+                                     handout_versions, versions, found_pdfs, composed, group_key, page_inputs, shown)
                 repertoire = _kept_repertoire(texts, tag, Path(condition.name, tag), groups,
                                               page_inputs(condition.name, tag) if page_inputs else None, reuse)
                 writer.fonts.add_contribution(tag, repertoire)
@@ -742,11 +738,12 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
 
 def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, texts: PageTexts, condition_title: str,
                  specs, handout_versions, versions, found_pdfs, composed, group_key,
-                 handout_key: Callable[[str, Any], str] | None = None) -> list[tuple[str, str | None]]:
+                 page_inputs: Callable[[str, str], str] | None = None,
+                 shown: Callable[[str, str, str, Any], str] | None = None) -> list[tuple[str, str | None]]:
     """Ask for a condition's pages in one language (or take them from the page cache):
     each handout's page, then the language's page. Returns their (path, page key).
-    ``handout_key(handout, composed)``: what a handout's page shows besides its status,
-    links and languages (else the group's key stands for it)."""
+    A handout's page is keyed by ``page_inputs`` and its document (``shown``) when both
+    are given (see ``write_site``), else by the group's key."""
     paths: list[tuple[str, str | None]] = []
     entries = []
     for spec in specs:
@@ -757,16 +754,19 @@ def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, text
         entries.append(entry)
         versions_here = handout_versions[spec.name]
         path = f"{condition.name}/{tag}/{spec.name}.html"
-        if handout_key is not None and group_key:
-            key = _page_key(handout_key(spec.name, handout), writer.status(condition, tag, [handout]), path, links,
-                            versions_here)
+        status = writer.status(condition, tag, [handout])
+        if not group_key:
+            key = None
+        elif page_inputs is not None and shown is not None:
+            key = _page_key("handout page", page_inputs(condition.name, tag),
+                            shown(condition.name, tag, spec.name, handout), status, path, links, versions_here)
         else:
-            key = _page_key(group_key(condition.name, tag), path, links, versions_here) if group_key else None
+            key = _page_key(group_key(condition.name, tag), path, links, versions_here)
         paths.append((path, key))
         if writer.cached(key, path, tag):
             continue
 
-        def context(versions=versions_here, entry=entry, spec=spec, links=links, handout=handout):
+        def context(versions=versions_here, entry=entry, spec=spec, links=links, handout=handout, status=status):
             html = HtmlWriter(handout.document)
             body = Markup(html.sections())
             intro, rest = html.split()
@@ -774,7 +774,7 @@ def _group_pages(writer: "SiteWriter", condition, tag: str, direction: str, text
                 **writer.common(texts, tag, direction, "../../", versions),
                 "title": entry.title, "body": body, "intro": Markup(intro), "rest": Markup(rest),
                 "has_check_boxes": html.boxes > 0, "handout": spec.name, "kind": spec.kind, "pdfs": links,
-                "condition_title": condition_title, "status": writer.status(condition, tag, [handout]),
+                "condition_title": condition_title, "status": status,
             }
 
         writer.page("handout.html.j2", path, context, tag, key)

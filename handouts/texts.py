@@ -111,8 +111,9 @@ class CatalogStore:
         self._checked: set[tuple[str, str, bool]] = set()  # translations found to mirror their source
         # Set by a build: files read and checked by an earlier build, kept in its output folder.
         self.parsed: ParsedCache | None = None
-        # Stale keys and effective status, by language and catalogs read (read once, so computed once).
-        self._stale: dict[tuple, frozenset[str] | str] = {}
+        # By language and catalogs read (read once, so computed once): stale keys, effective status.
+        self._stale: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}
+        self._status: dict[tuple[str, tuple[int, ...]], str] = {}
 
     @property
     def source_locale(self) -> str:
@@ -213,10 +214,10 @@ class CatalogStore:
     def effective_status(self, texts: Texts) -> str:
         """The status to print: "reviewed" only while every text is reviewed and current;
         a text edited after review makes it a draft again."""
-        memo = ("status", texts.locale, tuple(id(c) for c in texts.catalogs))
-        if memo not in self._stale:
-            self._stale[memo] = self._find_status(texts)
-        return self._stale[memo]
+        memo = (texts.locale, tuple(id(c) for c in texts.catalogs))
+        if memo not in self._status:
+            self._status[memo] = self._find_status(texts)
+        return self._status[memo]
 
     def _find_status(self, texts: Texts) -> str:
         status = texts.status

@@ -13,7 +13,6 @@ face of a collection, the same ReportLab and the same format; anything else is r
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 from fnmatch import fnmatch
 from pathlib import Path
@@ -26,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFa
 from reportlab.rl_config import unShapedFontGlob
 
 from handouts.files import read_cached, write_cached
+from handouts.fingerprints import digest, file_stamp
 
 FORMAT = "1"  # bump when what is kept changes
 _KEPT_IN: Path | None = None  # where readings are kept between processes (None: not kept)
@@ -75,11 +75,10 @@ def _kept_path(path: Path, index: int) -> Path | None:
     if _KEPT_IN is None:
         return None
     try:
-        stat = path.stat()
+        stamp = file_stamp(path)  # as the PDFs' fingerprints take font files: path, size, time
     except OSError:
         return None  # ReportLab says what is wrong with the file
-    key = f"{FORMAT}\0{reportlab.Version}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{index}"
-    return _KEPT_IN / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}.marshal"
+    return _KEPT_IN / f"{digest(FORMAT, reportlab.Version, stamp, str(index))}.marshal"
 
 
 def _store(kept: Path, face: TTFontFace) -> None:

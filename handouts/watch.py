@@ -6,8 +6,9 @@ the engine imported and every language's fonts read (what a new command pays eac
 about 0.6 s) and forks its workers from there. Changes are found by polling every
 watched file's size and time (a few milliseconds for a project of sixteen languages):
 no platform's file-event interface is needed, and shared or network folders work too.
-A build starts once a change has settled (written more than 50 ms ago, or seen the same
-at two looks in a row), so a file caught half-written is not read.
+A build starts once a change has settled: written more than 50 ms ago and seen the same
+at two looks in a row (the second at least 10 ms after the first), so a file caught
+half-written, or truncated and not yet written, is not read.
 
 The engine keeps a project's pictograms by name for the life of a process: a change
 under ``icons/`` asks for a new process (``RESTART``) rather than risk a stale drawing.
@@ -27,6 +28,10 @@ RESTART = "restart"  # what ``watch`` returns when a new process must take over
 STOPPED = "stopped"  # ``stop()`` said so, or Ctrl-C while waiting
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.05  # a file written more recently is looked at again before it is read
+# Every change is looked at a second time before it is read: a file being truncated can
+# show its new size beside its old modification time for an instant (Linux's stat sees
+# the size set before the times), which looks like an old, finished write of nothing.
+RELOOK_SECONDS = 0.01
 
 Snapshot = dict[Path, tuple[int, int] | None]  # path -> (size, modification time), None: absent
 
@@ -112,10 +117,11 @@ def watch(build_once: Callable[[], None], inputs: Watched, *, say: Callable[[str
             now, icons = look()
             if now == current and icons == kept_by_name:
                 continue
-            while _fresh(changed(current, now) + changed(kept_by_name, icons), now, icons):
-                time.sleep(poll)  # settled when the same files are seen twice
+            while True:  # settled: seen the same twice, and written long enough ago
+                fresh = _fresh(changed(current, now) + changed(kept_by_name, icons), now, icons)
+                time.sleep(poll if fresh else RELOOK_SECONDS)
                 again, icons_again = look()
-                if again == now and icons_again == icons:
+                if not fresh and again == now and icons_again == icons:
                     break
                 now, icons = again, icons_again
             if icons != kept_by_name:

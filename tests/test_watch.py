@@ -131,3 +131,23 @@ def test_the_command_builds_again_after_an_edit_as_a_build_of_its_own_would(proj
                    cwd=project_copy, check=True, capture_output=True)
     watched = project_copy / "output" / "higm" / "es" / "overview-a4.pdf"
     assert watched.read_bytes() == (fresh / "higm" / "es" / "overview-a4.pdf").read_bytes()
+
+
+def test_a_file_truncated_then_written_a_moment_later_is_read_once_whole(tmp_path):
+    """An editor (or a busy machine) may leave a saved file empty for a moment between
+    truncating and writing it: longer than two looks (40 ms at a 20 ms poll) but less
+    than the settling time. The build reads the file once, as written, never empty."""
+    (tmp_path / "locales").mkdir()
+    catalog = tmp_path / "locales" / "es.yaml"
+    catalog.write_text("good")
+    builds: list[str] = []
+
+    def slow_save():
+        with open(catalog, "w") as handle:
+            handle.flush()
+            time.sleep(0.04)
+            handle.write("saved slowly")
+
+    ended, _ = _watching(tmp_path, lambda: builds.append(catalog.read_text()), [slow_save])
+    assert ended == STOPPED
+    assert builds == ["good", "saved slowly"]

@@ -1,3 +1,3 @@
-from handouts.cli import main
+from handouts.cli import run
 
-raise SystemExit(main())
+run()

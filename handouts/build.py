@@ -421,8 +421,8 @@ def _load(kinds: Iterable[str], fonts: Iterable[str], locale_data: Iterable[str]
     those and of ``locale_data`` (every worker, and the download pages after them, use
     both)."""
     import handouts.pdf.structure  # noqa: F401
-    from handouts.formatting import load_locale_data
     from handouts.layout.fonts import stack_for
+    from handouts.localedata import load_locale_data
 
     for kind in sorted(kinds):
         KINDS[kind].render()
@@ -474,6 +474,7 @@ def build(
     from handouts.fingerprints import InputDigests, document_digest
     from handouts.layout.facecache import keep_faces_in
     from handouts.layout.icons import keep_operators_in
+    from handouts.localedata import keep_locale_data_in
 
     started = time.perf_counter()
     settings = settings or Settings()
@@ -501,6 +502,7 @@ def build(
     builder.template_cache = TemplateCache(home)
     keep_operators_in(home / CACHE_DIR / "pictograms")
     keep_faces_in(home / CACHE_DIR / "faces")
+    keep_locale_data_in(home / CACHE_DIR / "cldr")
     plan = make_plan(project, builder.store, settings, conditions=conditions, locales=locales, handouts=handouts,
                      papers=papers, editions=editions, fallback=fallback_english)
     for line in plan.skipped:

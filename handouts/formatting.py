@@ -26,12 +26,6 @@ def babel_locale(tag: str) -> Locale:
     return Locale.parse(tag.replace("-", "_"))
 
 
-def load_locale_data(tag: str) -> None:
-    """Read the language's CLDR data now (Babel reads it at its first use, 10 ms a
-    language, and keeps it): for a process that builds again and again."""
-    babel_locale(tag).date_formats  # noqa: B018 - the look-up is what loads it
-
-
 @lru_cache(maxsize=None)
 def script_of(tag: str) -> str | None:
     """The ISO 15924 script a language is usually written in (CLDR likely subtags)."""

@@ -132,3 +132,122 @@ def test_a_face_cache_entry_is_not_used_for_another_file_or_when_damaged(tmp_pat
         assert font.face.charWidths and font.face.name.ustr.startswith("AtkinsonHyperlegible")
     finally:
         facecache.keep_faces_in(None)
+
+
+def _babel_merged(tag: str) -> bytes:
+    """Babel's own merged CLDR data for ``tag``, in a table of its own, as pickle bytes
+    (its Alias objects compare by identity: the bytes show the data and its sharing)."""
+    import pickle
+
+    from babel import localedata
+
+    from handouts.formatting import babel_locale
+
+    return pickle.dumps(localedata.load(str(babel_locale(tag))), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def test_a_languages_cldr_data_from_the_cache_is_babels_own_merge(tmp_path, monkeypatch):
+    """Every language of the project (and an inheriting one: pt-BR from pt from root):
+    merged by Babel and kept, then in a process with none loaded, taken from the cache
+    without Babel merging anything, and the same data, byte for byte, as Babel's."""
+    import pickle
+
+    from babel import localedata as babel_data
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    from handouts import localedata
+    from handouts.formatting import babel_locale
+    from handouts.project import Project
+
+    tags = sorted(set(Project.load(ROOT).locale_tags()) | {"pt-BR"})
+    assert len(tags) >= 16
+    monkeypatch.setattr(babel_data, "_cache", {})
+    expected = {tag: _babel_merged(tag) for tag in tags}
+    localedata.keep_locale_data_in(tmp_path)
+    try:
+        monkeypatch.setattr(babel_data, "_cache", {})
+        for tag in tags:
+            localedata.load_locale_data(tag)  # merged by Babel, and kept
+        assert len(list(tmp_path.glob("*.pickle"))) == len(tags)
+        fresh: dict = {}
+        monkeypatch.setattr(babel_data, "_cache", fresh)
+        merged_by_babel = babel_data.load
+
+        def not_merged(name, merge_inherited=True):
+            if name not in fresh:
+                raise AssertionError(f"Babel merged {name} again: not taken from the cache")
+            return merged_by_babel(name, merge_inherited)
+
+        monkeypatch.setattr(babel_data, "load", not_merged)
+        for tag in tags:
+            localedata.load_locale_data(tag)
+            name = str(babel_locale(tag))
+            assert pickle.dumps(fresh[name], protocol=pickle.HIGHEST_PROTOCOL) == expected[tag], tag
+        import datetime
+
+        for tag in tags:  # and Babel formats with it, as with its own
+            locale = babel_locale(tag)
+            assert format_date(datetime.date(2026, 3, 1), format="long", locale=locale)
+            assert format_decimal(1234.5, locale=locale)
+    finally:
+        localedata.keep_locale_data_in(None)
+
+
+def test_a_cldr_cache_entry_damaged_or_from_another_babel_is_not_used(tmp_path, monkeypatch):
+    from babel import localedata as babel_data
+
+    from handouts import localedata
+
+    monkeypatch.setattr(babel_data, "_cache", {})
+    expected = _babel_merged("es")
+    localedata.keep_locale_data_in(tmp_path)
+    try:
+        monkeypatch.setattr(babel_data, "_cache", {})
+        localedata.load_locale_data("es")
+        (entry,) = tmp_path.glob("*.pickle")
+        entry.write_bytes(entry.read_bytes()[:-10])  # cut short: its checksum fails
+        monkeypatch.setattr(babel_data, "_cache", {})
+        localedata.load_locale_data("es")
+        assert _babel_merged("es") == expected  # merged again by Babel, and kept again whole
+        monkeypatch.setattr(babel_data, "_cache", {})
+        monkeypatch.setattr(localedata.babel, "__version__", "0.0-another")
+        assert localedata._kept_path("es") != entry
+        localedata.load_locale_data("es")
+        assert len(list(tmp_path.glob("*.pickle"))) == 2
+    finally:
+        localedata.keep_locale_data_in(None)
+
+
+def _run_command(tmp_path, preamble: str, *args: str):
+    import subprocess
+    import sys
+
+    code = "\n".join([
+        "import atexit, sys, threading, time",
+        preamble,
+        f"sys.argv = ['handouts', *{list(args)!r}]",
+        "from handouts.cli import run",
+        "run()",
+    ])
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_ends_with_its_exit_code_its_output_whole_and_exit_handlers_run(tmp_path):
+    """``run`` ends the process without Python's object-by-object teardown, but as
+    ``main`` would: the same exit code, all it printed, the exit handlers run."""
+    done = _run_command(tmp_path, "atexit.register(lambda: print('handler ran', file=sys.stderr))",
+                        "list", "--project", str(ROOT))
+    assert done.returncode == 0, done.stderr
+    assert "handler ran" in done.stderr
+    assert "overview" in done.stdout and done.stdout.endswith("\n")
+    bad = _run_command(tmp_path, "", "list", "--project", str(tmp_path / "nowhere"))
+    assert bad.returncode == 2 and "handouts: error:" in bad.stderr
+
+
+def test_the_command_waits_for_a_thread_still_at_work(tmp_path):
+    """With a thread of the process still running, the exit is Python's own, which waits for it."""
+    preamble = ("threading.Thread(target=lambda: (time.sleep(0.5), print('thread finished', flush=True))).start()")
+    done = _run_command(tmp_path, preamble, "list", "--project", str(ROOT))
+    assert done.returncode == 0, done.stderr
+    assert "thread finished" in done.stdout

@@ -318,12 +318,31 @@ def test_each_tasks_garbage_is_collected_after_it(jobs):
     (in this process, it takes the last task's garbage, with nothing frozen)."""
     import gc
 
-    from handouts.pool import run_tasks
+    from handouts.pool import UNCOLLECTED_TASKS, run_tasks
 
     _CYCLES.clear()
-    results = dict(run_tasks(list(range(8)), _leave_a_cycle, jobs=jobs))
+    results = dict(run_tasks(list(range(UNCOLLECTED_TASKS * jobs + 4)), _leave_a_cycle, jobs=jobs))
     assert all(alive == 0 for _, _, alive in results.values()), results
     assert not any(enabled for _, enabled, _ in results.values())  # off while a task runs
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert all(ref() is None for ref in _CYCLES)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_of_a_few_tasks_per_worker_is_not_collected(jobs):
+    """Up to ``UNCOLLECTED_TASKS`` tasks per worker (an edit's run), no collection walks a
+    worker's objects: the cycles earlier tasks left are still there for later ones. In
+    this process the collector, on again afterwards, takes them all."""
+    import gc
+
+    from handouts.pool import UNCOLLECTED_TASKS, run_tasks
+
+    _CYCLES.clear()
+    results = dict(run_tasks(list(range(UNCOLLECTED_TASKS * jobs)), _leave_a_cycle, jobs=jobs))
+    assert max(alive for _, _, alive in results.values()) >= UNCOLLECTED_TASKS - 1 if jobs == 1 else \
+        any(alive > 0 for _, _, alive in results.values())
+    assert not any(enabled for _, enabled, _ in results.values())
     assert gc.isenabled() and gc.get_freeze_count() == 0
     gc.collect()
     assert all(ref() is None for ref in _CYCLES)

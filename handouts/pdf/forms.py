@@ -34,46 +34,56 @@ def plain(text: str) -> str:
     return text.translate(_BIDI_CONTROLS).replace("\u00a0", " ").strip()
 
 
-def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget]) -> list[pikepdf.Object]:
+def add_fields(pdf: pikepdf.Pdf, widgets: list[Widget], pages: list[pikepdf.Object]) -> list[pikepdf.Object]:
     """Write the fields and widgets; returns the widget annotations, in the order of
-    ``widgets`` (for the structure tree's OBJR references)."""
+    ``widgets`` (for the structure tree's OBJR references). ``pages``: the page
+    dictionaries, in order.
+
+    Each call into pikepdf costs a few microseconds; a card sheet has 40 widgets:
+    the kids of each field and the annotations of each page are gathered here and set
+    once, not appended one by one."""
     if not widgets:
         return []
     fields: dict[str, pikepdf.Object] = {}
+    kids: dict[str, list[pikepdf.Object]] = {}
+    on_page: dict[int, list[pikepdf.Object]] = {}
+    resources: dict[int, pikepdf.Object] = {}
     annotations = []
     for widget in widgets:
-        page = pdf.pages[widget.page]
+        page = pages[widget.page]
         field = fields.get(widget.name)
         if field is None:
-            field = pdf.make_indirect(Dictionary(
-                FT=Name.Tx, T=String(widget.name), TU=String(plain(widget.label)), Kids=Array(),
-                DA=String(f"{TYPED_FONT} {widget.font_size:g} Tf 0 g"), Ff=0,
-            ))
+            entries = {"/FT": Name.Tx, "/T": String(widget.name), "/TU": String(plain(widget.label)),
+                       "/DA": String(f"{TYPED_FONT} {widget.font_size:g} Tf 0 g"), "/Ff": 0}
             if widget.value:
-                field.V = String(plain(widget.value))
-                field.DV = String(plain(widget.value))
+                entries["/V"] = entries["/DV"] = String(plain(widget.value))
             if widget.rtl:
-                field.Q = 2  # typed text starts at the right
-            fields[widget.name] = field
+                entries["/Q"] = 2  # typed text starts at the right
+            field = fields[widget.name] = pdf.make_indirect(Dictionary(entries))
+            kids[widget.name] = []
         x1, y1, x2, y2 = widget.rect
         width, height = x2 - x1, y2 - y1
+        if widget.page not in resources:
+            resources[widget.page] = page.Resources
         appearance = pdf.make_stream(
             widget.appearance,
             Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, width, height]),
-            Resources=page.obj.Resources,
+            Resources=resources[widget.page],
+            **({"Matrix": Array([-1, 0, 0, -1, width, height])} if widget.rotated else {}),
         )
-        if widget.rotated:
-            appearance.Matrix = Array([-1, 0, 0, -1, width, height])
         annotation = pdf.make_indirect(Dictionary(
-            Type=Name.Annot, Subtype=Name.Widget, Rect=Array([x1, y1, x2, y2]), P=page.obj, F=PRINT_FLAG,
+            Type=Name.Annot, Subtype=Name.Widget, Rect=Array([x1, y1, x2, y2]), P=page, F=PRINT_FLAG,
             Parent=field, AP=Dictionary(N=appearance),
             MK=Dictionary(R=180) if widget.rotated else Dictionary(),
         ))
-        field.Kids.append(annotation)
-        if "/Annots" not in page.obj:
-            page.obj.Annots = Array()
-        page.obj.Annots.append(annotation)
+        kids[widget.name].append(annotation)
+        on_page.setdefault(widget.page, []).append(annotation)
         annotations.append(annotation)
+    for name, field in fields.items():
+        field.Kids = Array(kids[name])
+    for index, added in on_page.items():
+        page = pages[index]
+        page.Annots = Array([*page.Annots, *added]) if "/Annots" in page else Array(added)
     helvetica = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
                                              Encoding=Name.WinAnsiEncoding))
     pdf.Root.AcroForm = Dictionary(

@@ -62,7 +62,7 @@ def apply_structure(pdf_bytes: bytes, tagger: Tagger, *, title: str) -> bytes:
     """Return ``pdf_bytes`` with the structure tree the tagger recorded."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     pages = [page.obj for page in pdf.pages]
-    widgets = add_fields(pdf, tagger.widgets)
+    widgets = add_fields(pdf, tagger.widgets, pages)
     page_parents: dict[int, dict[int, pikepdf.Object]] = {i: {} for i in range(len(pages))}
     annotation_parents: list[pikepdf.Object] = []
     struct_elem = Name.StructElem

@@ -68,7 +68,7 @@ class Job:
 @dataclass(frozen=True)
 class Rendered:
     job: Job
-    pdf: bytes
+    size: int  # bytes of the PDF written
     seconds: float
 
 
@@ -402,11 +402,22 @@ class Task:
 
 
 @dataclass
+class Drawn:
+    """One PDF of a task, as the process that drew it (and wrote it) reports it."""
+
+    job: Job
+    document: str  # fingerprint of the document and render settings it shows
+    sha256: str | None  # of the PDF drawn; None: not drawn (what it shows is unchanged)
+    size: int
+    seconds: float
+
+
+@dataclass
 class TaskResult:
     # The composed document, pickled once where it was composed: the bytes travel from a
     # worker and are what the document cache keeps (the parent does not pickle it again).
     composed: bytes
-    outputs: list[tuple[Job, str, bytes | None, float]]  # job, document fingerprint, PDF (None: kept), seconds
+    outputs: list[Drawn]
     document: DocumentRecord  # what its composing read, and the document's fingerprint (its cache key: the parent's)
 
 
@@ -556,21 +567,33 @@ def build(
         else:
             to_run.append(task)
 
+    staged: list[StagingFolder] = []  # the build's staging folder, once ``fill`` is given it
+
     def work(task: Task) -> TaskResult:
+        """Compose a handout and draw its PDFs. Each PDF is written into the staging
+        folder here, by whichever process drew it (unless its bytes are those already
+        in place): the parent receives its checksum and size, not its bytes (a full
+        build's 45 MB were pickled, piped and written by the parent, whose share of the
+        two cores the workers drawing then lacked)."""
         texts = plan.texts[(task.condition, task.locale)]
         spec = project.handout(task.condition, task.handout)
         composed = builder.compose(spec, texts)
-        outputs: list[tuple[Job, str, bytes | None, float]] = []
+        outputs: list[Drawn] = []
         shown = document_digest(composed.document)
         for job in task.jobs:
+            relative = str(job.relative_path())
             drawn = digests.drawing(shown, job)
-            record = state.intact(output, str(job.relative_path()))
+            record = state.intact(output, relative)
             if not force and record is not None and record.document == drawn:
-                outputs.append((job, drawn, None, 0.0))  # its texts changed, but not what it shows
+                outputs.append(Drawn(job, drawn, None, 0, 0.0))  # its texts changed, but not what it shows
                 continue
             began = time.perf_counter()
             pdf = builder.render(job, texts)
-            outputs.append((job, drawn, pdf, time.perf_counter() - began))
+            seconds = time.perf_counter() - began
+            sha = hashlib.sha256(pdf).hexdigest()
+            if record is None or record.sha256 != sha:
+                staged[0].write(relative, pdf)
+            outputs.append(Drawn(job, drawn, sha, len(pdf), seconds))
         return TaskResult(pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL), outputs,
                           DocumentRecord(builder.inputs_read(spec, texts, composed, digests.base), "", shown))
 
@@ -587,23 +610,16 @@ def build(
         builder.prepare(to_run, plan.texts)
     results: dict[int, TaskResult] = {}
     total = sum(len(task.jobs) for task in to_run)
-    shas: dict[str, str] = {}  # relative path -> SHA-256 of the PDF rendered
 
     def fill(staging: StagingFolder) -> None:
+        staged.append(staging)
         done = 0
         for index, result in run_tasks(to_run, work, jobs=workers, cost=cost):
             results[index] = result
-            for job, _, pdf, seconds in result.outputs:  # written as they come, while the workers draw
+            for drawn in result.outputs:
                 done += 1
-                if pdf is None:
-                    continue
-                relative = str(job.relative_path())
-                shas[relative] = sha = hashlib.sha256(pdf).hexdigest()
-                old = state.intact(output, relative)
-                if old is None or old.sha256 != sha:
-                    staging.write(relative, pdf)
-                if progress:
-                    progress(done, total, Rendered(job, pdf, seconds))
+                if progress and drawn.sha256 is not None:
+                    progress(done, total, Rendered(drawn.job, drawn.size, drawn.seconds))
         for index, task in enumerate(to_run):  # in plan order: the same records in the same order
             result = results[index]
             key = digests.document(task.condition, task.locale, task.handout)
@@ -611,17 +627,18 @@ def build(
             builder.composed[(task.condition, task.locale, task.handout)] = composed
             documents.put(key, composed, pickled=result.composed)
             state.documents[task.name] = replace(result.document, cache=key)
-            for job, drawn, pdf, seconds in result.outputs:
+            for drawn in result.outputs:
+                job = drawn.job
                 relative = str(job.relative_path())
-                old = state.intact(output, relative)
-                if pdf is None:
+                if drawn.sha256 is None:
+                    old = state.intact(output, relative)
                     assert old is not None
                     state.outputs[relative] = replace(old, inputs=digests.job(key, job))
                     report.kept.append(output / relative)
                     continue
-                state.outputs[relative] = OutputRecord(digests.job(key, job), drawn, shas[relative], len(pdf),
-                                                       round(seconds, 4))
-                report.rendered.append((output / relative, Rendered(job, pdf, seconds)))
+                state.outputs[relative] = OutputRecord(digests.job(key, job), drawn.document, drawn.sha256, drawn.size,
+                                                       round(drawn.seconds, 4))
+                report.rendered.append((output / relative, Rendered(job, drawn.size, drawn.seconds)))
         if write_site_too:
             whole = not (conditions or locales or handouts or papers) and tuple(editions) == tuple(EDITIONS)
             report.site = _site(project, output, staging, builder, digests, state, documents, force=force,

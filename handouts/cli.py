@@ -317,7 +317,7 @@ def _progress(quiet: bool):
             return
         job = result.job
         width = len(str(total))
-        print(f"[{index:>{width}}/{total}] {job.relative_path()}  {len(result.pdf) / 1024:.0f} KB  "
+        print(f"[{index:>{width}}/{total}] {job.relative_path()}  {result.size / 1024:.0f} KB  "
               f"{result.seconds * 1000:.0f} ms", file=sys.stderr)
 
     return report
@@ -400,7 +400,7 @@ def _summary(report, output: Path, site: bool, partial: bool) -> str:
     if report.up_to_date:
         return (f"nothing changed: {len(report.kept)} PDFs in {output}/ are up to date "
                 f"({report.seconds:.2f} s; --force renders them again)")
-    size = sum(len(result.pdf) for _, result in report.rendered)
+    size = sum(result.size for _, result in report.rendered)
     pdfs = sum(1 for path in report.written if path.suffix == ".pdf")
     lines = [f"rendered {len(report.rendered)} PDFs ({size / 1024:.0f} KB), {pdfs} of them changed; "
              f"{len(report.kept)} unchanged; {report.seconds:.1f} s"]

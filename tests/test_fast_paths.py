@@ -251,3 +251,24 @@ def test_the_command_waits_for_a_thread_still_at_work(tmp_path):
     done = _run_command(tmp_path, preamble, "list", "--project", str(ROOT))
     assert done.returncode == 0, done.stderr
     assert "thread finished" in done.stdout
+
+
+def test_a_face_with_another_character_map_format_is_read_as_reportlab_reads_it(tmp_path):
+    """A character map in a format the bulk reader leaves to ReportLab (6 here; this
+    project's faces use 4 and 12): the same reading as ReportLab's own."""
+    from fontTools.ttLib import TTFont as ToolsFont
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from handouts.layout import facecache
+
+    path = next(p for p, _ in _every_face() if p.name.startswith("AtkinsonHyperlegible-Regular"))
+    font = ToolsFont(str(path))
+    best = font["cmap"].getBestCmap()
+    table = CmapSubtable.newSubtable(6)
+    table.platformID, table.platEncID, table.language = 3, 1, 0
+    table.cmap = {code: best[code] for code in range(0x20, 0x7F) if code in best}
+    font["cmap"].tables = [table]
+    changed = tmp_path / "format6.ttf"
+    font.save(str(changed))
+    assert _reading(facecache.tt_font("Kept", changed, 0)) == _reading(TTFont("Kept", str(changed), shapable=True))

@@ -207,6 +207,7 @@ class Builder:
         self._composers: dict[str, Composer] = {}
         self.person: Mapping[str, str] | None = None  # one person's values (handouts card)
         self.composed: dict[tuple[str, str, str], Composed] = {}
+        self._read_parts: dict[tuple[tuple[str, str], str, str], list[str]] = {}  # see ``keys_read``
         self.template_cache: TemplateCache | None = None  # compiled templates, kept by a build
         self._covered: set[tuple[int, object]] = set()  # (id of a composed document, stack): every glyph found
         self._read_facts: dict[tuple[str, str], tuple] = {}  # (condition, language) -> what ``inputs_read`` shares
@@ -236,6 +237,10 @@ class Builder:
         return self.composed[key]
 
     def inputs_read(self, spec: HandoutSpec, texts: Texts, composed: Composed, base: str) -> str:
+        return self.keys_read(spec, texts, composed.reads, composed.care_reads, base)
+
+    def keys_read(self, spec: HandoutSpec, texts: Texts, reads: Iterable[str], care_reads: Iterable[str],
+                  base: str) -> str:
         """The fingerprint of what ``composed`` was made from, as finely as its composing
         read it: ``base`` (engine, fonts, settings, options, manifest, templates), each
         catalog's file name and ``meta`` (names, direction, who and when: placeholders),
@@ -264,23 +269,29 @@ class Builder:
         identity, source, care, stale, care_stale = facts
 
         parts: list[str] = []
+        known = self._read_parts
 
         def found(side: str, key: str, out_of_date: bool, *where: Texts) -> None:
-            """The key's message in each language looked in, up to the first with a text."""
-            parts.extend((side, key, str(out_of_date)))
-            for shown in where:
-                message = shown.messages.get(key)
-                if message is None:
-                    parts.extend((shown.locale, "none"))
-                    continue
-                parts.extend((shown.locale, message.text, repr(message.raw), repr(message.plural),
-                              str(message.where.path), str(message.where.line)))
-                if message.text:
-                    break
+            """The key's message in each language looked in, up to the first with a text
+            (the same for every handout of the language that reads it: kept)."""
+            memo = (group, side, key)
+            if memo not in known:
+                entry = [side, key, str(out_of_date)]
+                for shown in where:
+                    message = shown.messages.get(key)
+                    if message is None:
+                        entry.extend((shown.locale, "none"))
+                        continue
+                    entry.extend((shown.locale, message.text, repr(message.raw), repr(message.plural),
+                                  str(message.where.path), str(message.where.line)))
+                    if message.text:
+                        break
+                known[memo] = entry
+            parts.extend(known[memo])
 
-        for key in sorted(composed.reads | {condition.title_key}):
+        for key in sorted(set(reads) | {condition.title_key}):
             found("family", key, key in stale, texts, source)
-        for key in sorted(composed.care_reads):
+        for key in sorted(care_reads):
             found("care", key, key in care_stale, care, texts, source)
         return digest("inputs read", base, spec.name, identity, *parts)
 
@@ -541,19 +552,32 @@ def build(
         if record is None or any(r is None or r.document != digests.drawing(record.shown, job)
                                  for r, job in zip(records, task.jobs)):
             return False
-        pickled = documents.get_pickled(record.cache)
-        try:
-            composed = pickle.loads(pickled) if pickled is not None else None
-        except Exception:  # from another version of the classes
-            return False
-        if not isinstance(composed, Composed) or builder.inputs_read(
-                project.handout(task.condition, task.handout), plan.texts[(task.condition, task.locale)], composed,
-                digests.base) != record.inputs:
-            return False
-        builder.composed[(task.condition, task.locale, task.handout)] = composed
-        if record.cache != key:
-            documents.put(key, composed, pickled=pickled)  # under the key the download pages look for
-            state.documents[name] = replace(record, cache=key)
+        spec, texts = project.handout(task.condition, task.handout), plan.texts[(task.condition, task.locale)]
+        if record.reads is not None and record.care_reads is not None:
+            # The keys it read are in the record: checked without unpickling the document
+            # (the download pages unpickle it if they show it).
+            if builder.keys_read(spec, texts, record.reads, record.care_reads, digests.base) != record.inputs:
+                return False
+            pickled = documents.get_pickled(record.cache) if record.cache != key else None
+            if record.cache != key:
+                if pickled is None:
+                    return False  # gone from the cache: composed again
+                documents.put_pickled(key, pickled)  # under the key the download pages look for
+                state.documents[name] = replace(record, cache=key)
+        else:
+            pickled = documents.get_pickled(record.cache)
+            try:
+                composed = pickle.loads(pickled) if pickled is not None else None
+            except Exception:  # from another version of the classes
+                return False
+            if not isinstance(composed, Composed) or builder.inputs_read(spec, texts, composed,
+                                                                         digests.base) != record.inputs:
+                return False
+            builder.composed[(task.condition, task.locale, task.handout)] = composed
+            if record.cache != key:
+                documents.put(key, composed, pickled=pickled)  # under the key the download pages look for
+            state.documents[name] = replace(record, cache=key, reads=tuple(sorted(composed.reads)),
+                                            care_reads=tuple(sorted(composed.care_reads)))
         for kept, job in zip(records, task.jobs):
             state.outputs[str(job.relative_path())] = replace(kept, inputs=digests.job(key, job))
         return True
@@ -595,7 +619,8 @@ def build(
                 staged[0].write(relative, pdf)
             outputs.append(Drawn(job, drawn, sha, len(pdf), seconds))
         return TaskResult(pickle.dumps(composed, protocol=pickle.HIGHEST_PROTOCOL), outputs,
-                          DocumentRecord(builder.inputs_read(spec, texts, composed, digests.base), "", shown))
+                          DocumentRecord(builder.inputs_read(spec, texts, composed, digests.base), "", shown,
+                                         tuple(sorted(composed.reads)), tuple(sorted(composed.care_reads))))
 
     def cost(task: Task) -> float:
         recorded = [state.outputs.get(str(job.relative_path())) for job in task.jobs]

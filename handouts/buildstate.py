@@ -60,6 +60,17 @@ class DocumentRecord:
     inputs: str  # fingerprint of what its composing read (``Builder.inputs_read``)
     cache: str  # its key in the document cache (its fingerprint by whole catalogs)
     shown: str  # fingerprint of the document itself (``document_digest``)
+    # The keys its composing read (``Composed.reads``, ``care_reads``): the next build
+    # checks them without unpickling the document (None: a record from before they were kept).
+    reads: tuple[str, ...] | None = None
+    care_reads: tuple[str, ...] | None = None
+
+
+def _document_record(record: dict) -> DocumentRecord:
+    for name in ("reads", "care_reads"):
+        if record.get(name) is not None:
+            record[name] = tuple(record[name])
+    return DocumentRecord(**record)
 
 
 @dataclass
@@ -92,7 +103,7 @@ class BuildState:
             state.site = data.get("site")
             state.site_files = {str(name): [int(n) for n in stat] for name, stat in data.get("site_files", {}).items()}
             state.site_keys = {str(name): str(key) for name, key in data.get("site_keys", {}).items()}
-            state.documents = {name: DocumentRecord(**record) for name, record in data.get("documents", {}).items()}
+            state.documents = {name: _document_record(record) for name, record in data.get("documents", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError):
             return cls(path)
         return state
@@ -181,7 +192,7 @@ class DocumentCache:
         self._pickled: dict[str, bytes] = {}
 
     def get(self, key: str):
-        if key in self.pending:
+        if self.pending.get(key) is not None:
             return self.pending[key]
         data = self.get_pickled(key)
         if data is None:
@@ -195,7 +206,7 @@ class DocumentCache:
         """The pickle kept under ``key`` (read from disk, or made by this build)."""
         if key in self._pickled:
             return self._pickled[key]
-        if key in self.pending:
+        if self.pending.get(key) is not None:
             return pickle.dumps(self.pending[key], protocol=pickle.HIGHEST_PROTOCOL)
         return read_cached(self.folder / f"{key}.pickle")
 
@@ -204,6 +215,11 @@ class DocumentCache:
         self.pending[key] = value
         if pickled is not None:
             self._pickled[key] = pickled
+
+    def put_pickled(self, key: str, pickled: bytes) -> None:
+        """Keep a pickle under ``key`` as it is (unpickled only if ``get`` asks for it)."""
+        self.pending[key] = None
+        self._pickled[key] = pickled
 
     def flush(self) -> None:
         for key, value in sorted(self.pending.items()):

@@ -42,12 +42,12 @@ FINGERPRINT_VERSION = "1"  # bump when the meaning of a fingerprint changes
 
 def digest(*parts: str | bytes) -> str:
     """One SHA-256 over ``parts``, each length-prefixed so no two lists collide."""
-    h = hashlib.sha256()
+    chunks: list[bytes] = []  # hashed at once: a build's fingerprints take thousands of parts
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+        chunks.append(len(data).to_bytes(8, "little"))
+        chunks.append(data)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
 
 
 _FILE_DIGESTS: dict[tuple[Path, int, int, int], str] = {}

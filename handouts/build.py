@@ -639,7 +639,16 @@ def build(
     def fill(staging: StagingFolder) -> None:
         staged.append(staging)
         done = 0
-        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost):
+        def meanwhile() -> None:
+            """The project's own caches (catalogs and states as read, compiled templates)
+            written while the workers draw, not after: they are made from the project's
+            files alone and right whatever the build's outcome. (Kept in the output folder,
+            when the project's cannot be written, they wait for the build's files.)"""
+            if home != output:
+                builder.store.parsed.flush()
+                builder.template_cache.flush()
+
+        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost, meanwhile=meanwhile):
             results[index] = result
             for drawn in result.outputs:
                 done += 1
@@ -692,10 +701,13 @@ def build(
 def _staged(output: Path, fill: Callable[[StagingFolder], None]) -> list[Path]:
     """Run ``fill`` with a staging folder, then move what it wrote into ``output``: all of
     it, or on any failure none of it (the error names the file in ``output``)."""
+    from handouts.buildstate import CACHE_DIR
+
     staging = StagingFolder(output)
     try:
         fill(staging)
-        return staging.commit()
+        # The build's files; the cache entries staged with them are moved too, not listed.
+        return [path for path in staging.commit() if path.relative_to(output).parts[:1] != (CACHE_DIR,)]
     except WriteError as error:
         staging.discard()
         where = error.where
@@ -910,7 +922,9 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
                         group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates),
                         composed=_Documents(shown, project, builder, digests, documents, plan.texts),
                         groups=groups, intact=lambda path, key: state.site_file_intact(output, path, key),
-                        keys=keys, page_inputs=page_inputs, shown=shown_of)
+                        keys=keys, page_inputs=page_inputs, shown=shown_of,
+                        meanwhile=lambda: [cache.stage(staging.path) for cache in (documents, pages, groups,
+                                                                                   kept_summaries)])
     after_commit.extend([fonts.flush, pages.flush, groups.flush])
     for relative, data in sorted(files.items()):
         target = output / relative

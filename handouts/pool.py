@@ -120,8 +120,12 @@ def builds_without_automatic_collection(function: Callable[..., R]) -> Callable[
 
 
 def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
-              cost: Callable[[T], float] | None = None) -> Iterator[tuple[int, R]]:
+              cost: Callable[[T], float] | None = None,
+              meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[int, R]]:
     """``work(task)`` for each task, as ``(index, result)`` in the order they finish.
+
+    ``meanwhile()`` runs in this process once the workers have started (while they take
+    their first tasks, this process only waits); without workers, after the tasks.
 
     If tasks fail, the run still finishes, and then the exception of the earliest failed
     task (in ``tasks`` order) is raised: the same error whatever the number of processes
@@ -144,6 +148,8 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
                         _collect()
                 if not failures:
                     yield index, result
+        if meanwhile is not None and not failures:
+            meanwhile()
     else:
         _WORK, _TASKS, _COLLECTED = work, tasks, collected
         finished = False
@@ -152,7 +158,10 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
         gc.freeze()
         pool = multiprocessing.get_context("fork").Pool(processes=workers, initializer=_start_worker)
         try:
-            for index, result in pool.imap_unordered(_run, order, chunksize=1):
+            results = pool.imap_unordered(_run, order, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            for index, result in results:
                 if isinstance(result, Failure):
                     failures.append((index, result.error))
                 elif not failures:

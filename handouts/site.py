@@ -594,9 +594,11 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                composed: Mapping | None = None, groups=None, intact: Callable[[str, str], bool] | None = None,
                keys: dict[str, str] | None = None,
                page_inputs: Callable[[str, str], str] | None = None,
-               shown: Callable[[str, str, str, Any], str] | None = None) -> dict[str, bytes]:
+               shown: Callable[[str, str, str, Any], str] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
-    stylesheet and the web fonts, by path under the site's root. What was not built (a
+    stylesheet and the web fonts, by path under the site's root. ``meanwhile()`` runs
+    while the web fonts' subsets are made (after the caches above are given their entries). What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
 
     With ``pages`` (a cache) and ``group_key`` (the fingerprint of everything a
@@ -719,7 +721,6 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
     }, FIRST_PAGE_FONTS)
     writer.finish(jobs=1)
     writer.files[CSS_FILE] = (palette_css() + (ASSETS / CSS_FILE).read_text(encoding="utf-8")).encode("utf-8")
-    writer.files |= writer.fonts.files()
     if keys is not None:
         keys |= writer.keys
     if use_groups:
@@ -733,6 +734,7 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
             if group not in made and asked.added and group in records:
                 groups.put(group_key(*group), replace(records[group], answers=tuple(sorted(asked.known.items(),
                                                                                           key=repr))))
+    writer.files |= writer.fonts.files(meanwhile)
     return writer.files
 
 

@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -321,7 +321,8 @@ class SubsetCache:
             self.pending[path] = data
         return data
 
-    def make(self, wanted: Iterable[tuple[FaceFile, frozenset[str]]], jobs: int | None = None) -> None:
+    def make(self, wanted: Iterable[tuple[FaceFile, frozenset[str]]], jobs: int | None = None,
+             meanwhile: Callable[[], None] | None = None) -> None:
         """Make the subsets ``wanted`` that are not on disk yet, on every core: WOFF2's
         compression takes most of the site's time (seconds for a first build), and each
         subset is independent of the others. ``subset`` then returns them."""
@@ -338,7 +339,7 @@ class SubsetCache:
             else:
                 missing.append((face, chars))
         workers = min(jobs or default_jobs(), len(missing))
-        for index, data in run_tasks(missing, _make_subset, jobs=workers,
+        for index, data in run_tasks(missing, _make_subset, jobs=workers, meanwhile=meanwhile,
                                      cost=lambda item: len(item[1]) * _outline_weight(item[0])):
             face, chars = missing[index]
             self._made[(face, chars)] = data
@@ -390,14 +391,15 @@ class WebFonts:
             self._subsets[key] = (f"{_stem(face)}.{digest}.woff2", data)
         return self._subsets[key]
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, meanwhile: Callable[[], None] | None = None) -> dict[str, bytes]:
         """Every file to write, by its path under the site's root: the subsets and the
-        stylesheets."""
+        stylesheets. ``meanwhile()`` runs while the subsets are made."""
         out: dict[str, bytes] = {}
         faces = {name: sorted(page_set.shipped().items(), key=lambda item: (item[0][0].name, item[0][1]))
                  for name, page_set in sorted(self.sets.items())}
-        self.cache.make((_face_file(family, weight), frozenset(chars))
-                        for shipped_faces in faces.values() for (family, weight), chars in shipped_faces)
+        self.cache.make([(_face_file(family, weight), frozenset(chars))
+                         for shipped_faces in faces.values() for (family, weight), chars in shipped_faces],
+                        meanwhile=meanwhile)
         for name, page_set in sorted(self.sets.items()):
             rules = [f"/* Web fonts of the {name} pages: subsets of the faces the PDFs embed. */"]
             shipped: set[Family] = set()

@@ -241,8 +241,8 @@ class Builder:
 
     def keys_read(self, spec: HandoutSpec, texts: Texts, reads: Iterable[str], care_reads: Iterable[str],
                   base: str) -> str:
-        """The fingerprint of what ``composed`` was made from, as finely as its composing
-        read it: ``base`` (engine, fonts, settings, options, manifest, templates), each
+        """The fingerprint of what a document was made from, as finely as its composing
+        read it (``reads``, ``care_reads``: ``Composed.reads``, kept in its record): ``base`` (engine, fonts, settings, options, manifest, templates), each
         catalog's file name and ``meta`` (names, direction, who and when: placeholders),
         the status printed, and for each key read (the title's too, which the PDF's
         properties show) its message where it was found (the family's language, else

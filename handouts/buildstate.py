@@ -184,7 +184,8 @@ class DocumentCache:
     """Composed documents by the fingerprint of what they are composed from (and, under
     another ``kind``, what the site step makes: ``pages``, the download pages with the
     text they show; ``summaries``, the status page's rows). New ones are kept in memory
-    until ``flush`` (after the build's files are in place)."""
+    until ``stage`` writes them into the build's staging folder (moved into place with
+    the build's files) or ``flush`` writes them after the build's files are in place."""
 
     def __init__(self, output: Path, kind: str = "documents"):
         self.output = output

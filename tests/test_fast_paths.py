@@ -272,3 +272,21 @@ def test_a_face_with_another_character_map_format_is_read_as_reportlab_reads_it(
     changed = tmp_path / "format6.ttf"
     font.save(str(changed))
     assert _reading(facecache.tt_font("Kept", changed, 0)) == _reading(TTFont("Kept", str(changed), shapable=True))
+
+
+def test_a_kept_tounicode_map_is_the_one_its_glyph_texts_make():
+    """ToUnicode maps are kept by font, subset and the texts of the subset's glyphs: a
+    document in which a private-use glyph stands for other characters gets its own map."""
+    from handouts.layout import rl_patches
+
+    subset = [0, 0x41, 0xE000, 0x42]
+    rl_patches.begin_document()
+    rl_patches.GLYPH_TEXT[("Face", 0xE000)] = "\u0915\u094d\u0937"
+    first = rl_patches._to_unicode_cmap("AAAAAA+Face", subset)
+    assert "<02> <0915094D0937>" in first and "<01> <0041>" in first and "<00>" not in first.split("beginbfchar")[1]
+    assert rl_patches._to_unicode_cmap("AAAAAA+Face", subset) == first
+    rl_patches.begin_document()
+    rl_patches.GLYPH_TEXT[("Face", 0xE000)] = "\u0924\u094d\u0930"
+    second = rl_patches._to_unicode_cmap("AAAAAA+Face", subset)
+    assert "<02> <0924094D0930>" in second and second != first
+    rl_patches.begin_document()

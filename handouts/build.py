@@ -242,7 +242,8 @@ class Builder:
     def keys_read(self, spec: HandoutSpec, texts: Texts, reads: Iterable[str], care_reads: Iterable[str],
                   base: str) -> str:
         """The fingerprint of what a document was made from, as finely as its composing
-        read it (``reads``, ``care_reads``: ``Composed.reads``, kept in its record): ``base`` (engine, fonts, settings, options, manifest, templates), each
+        read it (``reads``, ``care_reads``: ``Composed.reads``, kept in its record):
+        ``base`` (engine, fonts, settings, options, manifest, templates), each
         catalog's file name and ``meta`` (names, direction, who and when: placeholders),
         the status printed, and for each key read (the title's too, which the PDF's
         properties show) its message where it was found (the family's language, else
@@ -408,8 +409,12 @@ class Task:
 
     @property
     def name(self) -> str:
-        """condition/language/handout: its name in the build's records."""
-        return f"{self.condition}/{self.locale}/{self.handout}"
+        return record_name(self.condition, self.locale, self.handout)
+
+
+def record_name(condition: str, locale: str, handout: str) -> str:
+    """condition/language/handout: a handout's name in the build's records (``BuildState.documents``)."""
+    return f"{condition}/{locale}/{handout}"
 
 
 @dataclass
@@ -558,8 +563,8 @@ def build(
             # (the download pages unpickle it if they show it).
             if builder.keys_read(spec, texts, record.reads, record.care_reads, digests.base) != record.inputs:
                 return False
-            pickled = documents.get_pickled(record.cache) if record.cache != key else None
             if record.cache != key:
+                pickled = documents.get_pickled(record.cache)
                 if pickled is None:
                     return False  # gone from the cache: composed again
                 documents.put_pickled(key, pickled)  # under the key the download pages look for
@@ -636,19 +641,19 @@ def build(
     results: dict[int, TaskResult] = {}
     total = sum(len(task.jobs) for task in to_run)
 
+    def write_project_caches() -> None:
+        """The project's own caches (catalogs and states as read, compiled templates),
+        written while the workers draw, not after: they are made from the project's files
+        alone and right whatever the build's outcome. (Kept in the output folder, when the
+        project's cannot be written, they wait for the build's files.)"""
+        if home != output:
+            builder.store.parsed.flush()
+            builder.template_cache.flush()
+
     def fill(staging: StagingFolder) -> None:
         staged.append(staging)
         done = 0
-        def meanwhile() -> None:
-            """The project's own caches (catalogs and states as read, compiled templates)
-            written while the workers draw, not after: they are made from the project's
-            files alone and right whatever the build's outcome. (Kept in the output folder,
-            when the project's cannot be written, they wait for the build's files.)"""
-            if home != output:
-                builder.store.parsed.flush()
-                builder.template_cache.flush()
-
-        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost, meanwhile=meanwhile):
+        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost, meanwhile=write_project_caches):
             results[index] = result
             for drawn in result.outputs:
                 done += 1
@@ -911,9 +916,14 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
                                               document_digest(builder.store.source(names[1]).meta))
         return inputs[(condition, tag)]
 
+    def stage_caches() -> None:
+        """The output folder's caches, into the staging folder while the web fonts are made."""
+        for cache in (documents, pages, groups, kept_summaries):
+            cache.stage(staging.path)
+
     def shown_of(condition: str, tag: str, handout: str, composed) -> str:
         """A document's fingerprint: as recorded when it was made for this key, else taken."""
-        record = state.documents.get(f"{condition}/{tag}/{handout}")
+        record = state.documents.get(record_name(condition, tag, handout))
         if record is not None and record.cache == digests.document(condition, tag, handout):
             return record.shown
         return document_digest(composed.document)
@@ -922,9 +932,7 @@ def _site(project: Project, output: Path, staging, builder: Builder, digests, st
                         group_key=lambda condition, tag: digest(digests.group(condition, tag), site_templates),
                         composed=_Documents(shown, project, builder, digests, documents, plan.texts),
                         groups=groups, intact=lambda path, key: state.site_file_intact(output, path, key),
-                        keys=keys, page_inputs=page_inputs, shown=shown_of,
-                        meanwhile=lambda: [cache.stage(staging.path) for cache in (documents, pages, groups,
-                                                                                   kept_summaries)])
+                        keys=keys, page_inputs=page_inputs, shown=shown_of, meanwhile=stage_caches)
     after_commit.extend([fonts.flush, pages.flush, groups.flush])
     for relative, data in sorted(files.items()):
         target = output / relative

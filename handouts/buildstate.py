@@ -67,9 +67,14 @@ class DocumentRecord:
 
 
 def _document_record(record: dict) -> DocumentRecord:
+    """A record as the state file holds it. Keys read that are not a list of texts (a file
+    edited by hand) are dropped: the next build reads them from the document instead;
+    a record without its fingerprints makes the whole state unreadable (a full build)."""
+    if not all(isinstance(record.get(name), str) for name in ("inputs", "cache", "shown")):
+        raise TypeError("a document record without its fingerprints")
     for name in ("reads", "care_reads"):
-        if record.get(name) is not None:
-            record[name] = tuple(record[name])
+        value = record.get(name)
+        record[name] = tuple(value) if isinstance(value, list) and all(isinstance(k, str) for k in value) else None
     return DocumentRecord(**record)
 
 

@@ -597,9 +597,10 @@ def write_site(project, builder, plan, pdfs: Iterable[PdfFile], *, fonts_cache: 
                shown: Callable[[str, str, str, Any], str] | None = None,
                meanwhile: Callable[[], None] | None = None) -> dict[str, bytes]:
     """The first page, each condition's page per language, the HTML handouts, the
-    stylesheet and the web fonts, by path under the site's root. ``meanwhile()`` runs
-    while the web fonts' subsets are made (after the caches above are given their entries). What was not built (a
+    stylesheet and the web fonts, by path under the site's root. What was not built (a
     language a condition is not written in, a handout left out) is simply not linked.
+    ``meanwhile()`` runs while the web fonts' subsets are made, once ``pages`` and
+    ``groups`` have all their entries.
 
     With ``pages`` (a cache) and ``group_key`` (the fingerprint of everything a
     condition's pages in one language are made from: its texts, the source's, their

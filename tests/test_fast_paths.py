@@ -290,3 +290,27 @@ def test_a_kept_tounicode_map_is_the_one_its_glyph_texts_make():
     second = rl_patches._to_unicode_cmap("AAAAAA+Face", subset)
     assert "<02> <0924094D0930>" in second and second != first
     rl_patches.begin_document()
+
+
+def test_a_damaged_font_file_is_named_in_a_one_line_error(tmp_path):
+    """A face file cut short (a broken package, a copy interrupted) stops with a font error
+    naming the file, not an internal error from deep in the font reader; nothing is kept."""
+    import pytest
+
+    from handouts.errors import FontError
+    from handouts.layout import facecache
+
+    path = next(p for p, _ in _every_face() if p.name.startswith("AtkinsonHyperlegible-Regular"))
+    data = path.read_bytes()
+    kept = tmp_path / "kept"
+    facecache.keep_faces_in(kept)
+    try:
+        for cut in (100, 5000, len(data) // 2):
+            damaged = tmp_path / f"cut-{cut}.ttf"
+            damaged.write_bytes(data[:cut])
+            with pytest.raises(FontError) as raised:
+                facecache.tt_font("Damaged", damaged, 0)
+            assert damaged.name in str(raised.value) and "\n" not in str(raised.value)
+        assert not kept.exists() or not list(kept.iterdir())
+    finally:
+        facecache.keep_faces_in(None)

@@ -572,3 +572,35 @@ def test_an_edit_composes_again_only_the_handouts_that_read_it_and_builds_what_a
         path.write_bytes(data)
     build(Project.load(project_copy), output, settings=Settings(), jobs=1, **WIDE)
     fresh_and_incremental("undone")
+
+
+def test_a_state_file_edited_by_hand_makes_no_internal_error(project_copy, tmp_path):
+    """Keys read that are not a list of texts are dropped (read from the document
+    instead); a document record without its fingerprints makes a full build. Either way
+    the build ends as a build into an empty folder would."""
+    import json
+
+    from handouts.buildstate import BuildState
+
+    options = dict(settings=Settings(), conditions=["higm"], locales=["es"], handouts=["overview", "checklist"],
+                   papers=["a4"], editions=("standard",), jobs=1)
+    output = tmp_path / "out"
+    build(Project.load(project_copy), output, **options)
+    state = output / ".handouts-build.json"
+    spanish = project_copy / "locales" / "es" / "higm.yaml"
+    for damage in ("keys read", "fingerprints"):
+        data = json.loads(state.read_text(encoding="utf-8"))
+        for index, record in enumerate(data["documents"].values()):
+            if damage == "keys read":
+                record["reads"], record["care_reads"] = ([1, 2], "garbage") if index % 2 else ("garbage", [None])
+            else:
+                record["shown"] = 7
+        state.write_text(json.dumps(data), encoding="utf-8")
+        loaded = BuildState.load(state)
+        assert (loaded.documents and all(r.reads is None for r in loaded.documents.values())) \
+            if damage == "keys read" else not loaded.outputs
+        edit(spanish, "hands", f"Lávese las manos ({damage}).")
+        build(Project.load(project_copy), output, **options)
+        fresh = tmp_path / f"fresh-{damage.replace(' ', '-')}"
+        build(Project.load(project_copy), fresh, **options)
+        assert pdfs(output) == pdfs(fresh), damage

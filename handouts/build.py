@@ -653,7 +653,8 @@ def build(
     def fill(staging: StagingFolder) -> None:
         staged.append(staging)
         done = 0
-        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost, meanwhile=write_project_caches):
+        for index, result in run_tasks(to_run, work, jobs=workers, cost=cost, meanwhile=write_project_caches,
+                                       stop_on=(WriteError,)):  # a full disk: no point drawing on
             results[index] = result
             for drawn in result.outputs:
                 done += 1

@@ -121,7 +121,8 @@ def builds_without_automatic_collection(function: Callable[..., R]) -> Callable[
 
 def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
               cost: Callable[[T], float] | None = None,
-              meanwhile: Callable[[], None] | None = None) -> Iterator[tuple[int, R]]:
+              meanwhile: Callable[[], None] | None = None,
+              stop_on: tuple[type[BaseException], ...] = ()) -> Iterator[tuple[int, R]]:
     """``work(task)`` for each task, as ``(index, result)`` in the order they finish.
 
     ``meanwhile()`` runs in this process once the workers have started (while they take
@@ -129,7 +130,9 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
 
     If tasks fail, the run still finishes, and then the exception of the earliest failed
     task (in ``tasks`` order) is raised: the same error whatever the number of processes
-    or the order they finished in. (The results of a failed run are thrown away.)"""
+    or the order they finished in. (The results of a failed run are thrown away.) An
+    exception of a type in ``stop_on`` (a disk that is full) stops the run at once: it is
+    raised as soon as it comes, and no other task is started."""
     global _WORK, _TASKS, _COLLECTED
     order = sorted(range(len(tasks)), key=lambda i: (-(cost(tasks[i]) if cost else 0.0), i))
     workers = min(jobs, len(tasks))
@@ -140,6 +143,8 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
             for position, index in enumerate(order):
                 try:
                     result = work(tasks[index])
+                except stop_on:
+                    raise
                 except Exception as error:
                     failures.append((index, error))
                     continue
@@ -162,6 +167,8 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
             if meanwhile is not None:
                 meanwhile()
             for index, result in results:
+                if isinstance(result, Failure) and isinstance(result.error, stop_on):
+                    raise result.error  # the pool is terminated below: no task is left running
                 if isinstance(result, Failure):
                     failures.append((index, result.error))
                 elif not failures:

@@ -604,3 +604,32 @@ def test_a_state_file_edited_by_hand_makes_no_internal_error(project_copy, tmp_p
         fresh = tmp_path / f"fresh-{damage.replace(' ', '-')}"
         build(Project.load(project_copy), fresh, **options)
         assert pdfs(output) == pdfs(fresh), damage
+
+
+class _DiskFull(OSError):
+    pass
+
+
+_STARTED: list[int] = []
+
+
+def _fill_the_disk_at_three(task: int) -> int:
+    _STARTED.append(task)
+    if task == 3:
+        raise _DiskFull("No space left on device")
+    return task
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_error_the_run_stops_on_is_raised_at_once(jobs):
+    """``stop_on`` (the build's: a write that failed) ends the run when it comes: in this
+    process no later task starts; with workers the pool is stopped."""
+    from handouts.pool import run_tasks
+
+    _STARTED.clear()
+    with pytest.raises(_DiskFull):
+        list(run_tasks(list(range(40)), _fill_the_disk_at_three, jobs=jobs, stop_on=(_DiskFull,)))
+    if jobs == 1:
+        assert _STARTED == [0, 1, 2, 3]
+    with pytest.raises(_DiskFull):  # without it, the run finishes and then raises the earliest failure
+        list(run_tasks(list(range(8)), _fill_the_disk_at_three, jobs=1))

@@ -145,6 +145,7 @@ def test_every_handout_page_links_each_of_its_pdfs_with_its_size(built):
     output, written = built
     pdfs: dict[tuple[str, str, str], dict[str, int]] = {}
     for path, result in written:
+        assert result.size == path.stat().st_size, path  # the size reported is the file's
         pdfs.setdefault((result.job.condition, result.job.locale, result.job.handout), {})[path.name] = result.size
     checked = 0
     for condition, tag, handout, page in handout_pages(output):

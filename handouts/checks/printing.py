@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 from handouts.checks import Finding
@@ -35,19 +34,12 @@ def layout(texts: Texts, source: Texts, condition: Condition, composer: Composer
                 request = RenderRequest(stack, paper, PdfInfo("", "", "", texts.locale), Location(texts.path),
                                         pages=spec.pages, layout=spec.layout)
                 pdf, _ = KINDS[spec.kind].render()(document, request)
-                if spec.pages and over is None and (pages := _page_count(pdf)) > spec.pages:
+                if spec.pages and over is None and (pages := len(pdf.pages)) > spec.pages:
                     over = (paper, pages)
             if over:
                 yield _over_target(texts, spec.name, spec.pages, *over, document)
         except HandoutsError as error:
             yield _finding(texts, "layout", error)
-
-
-def _page_count(pdf: bytes) -> int:
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as opened:
-        return len(opened.pages)
 
 
 def _over_target(texts: Texts, handout: str, target: int, paper: str, pages: int, document) -> Finding:

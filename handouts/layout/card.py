@@ -66,6 +66,7 @@ from handouts.layout.replay import Recording, draw_once, note
 from handouts.layout.rl_patches import apply_patches, begin_document
 from handouts.layout.styles import INK, RULE, WARNING, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Node, StructureMap, Tagger, Widget, WidgetRef, artifact, attach, marked, plan_structure
+from handouts.pdf.writer import DrawnPDF, drawn
 
 # Type sizes (points), tried largest first. A face's size is "nominal": text in a script
 # listed in SCRIPT_FACTOR is set that much larger, as long as it fits; nothing on the
@@ -647,7 +648,7 @@ def _draw_marks(canvas: Canvas, imposition: Imposition, page: int) -> None:
         canvas.restoreState()
 
 
-def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
+def render_card_sheet(document: Document, request: RenderRequest) -> tuple[DrawnPDF, Tagger]:
     apply_patches()
     begin_document()
     stack, paper, info, where = request.stack, request.paper, request.info, request.where
@@ -662,7 +663,7 @@ def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=1, lang=info.lang,
                     initialFontName=stack.regular_name,
-                    pageCompression=0)  # streams are compressed once, when the structure pass saves the PDF
+                    pageCompression=0)  # streams are compressed when the PDF is written (``handouts.pdf.writer``)
     canvas.setTitle(info.title)
     canvas.setAuthor(info.author)
     canvas.setSubject(info.subject)
@@ -682,8 +683,7 @@ def render_card_sheet(document: Document, request: RenderRequest) -> tuple[bytes
         if page == plan.bottom_page:
             _draw_flowables(canvas, plan.bottom, plan.bottom_heights, SHEET_MARGIN_X, plan.bottom_y)
         canvas.showPage()
-    canvas.save()
-    return buffer.getvalue(), tagger
+    return drawn(canvas), tagger  # written by the structure pass, not by ReportLab
 
 
 def face_sizes(document: Document, stack: FontStack) -> dict[str, float]:

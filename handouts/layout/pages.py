@@ -30,6 +30,7 @@ from handouts.layout.policy import Sizes, policy
 from handouts.layout.rl_patches import apply_patches, begin_document
 from handouts.layout.styles import ACCENT, RULE, TextSetting, TextStyles, text_styles
 from handouts.pdf.tags import Tagger, artifact, attach, plan_structure
+from handouts.pdf.writer import DrawnPDF, drawn
 
 HEADER_RULE = 9 * mm  # paper edge to the accent rule at the top of every page
 FOOTER_GAP = 5 * mm  # between the text column and the footer (the footer rule sits halfway)
@@ -91,7 +92,7 @@ class _FooterCanvas(Canvas):
             self._footer(self, self._pageNumber, total)
             Canvas.showPage(self)
         self._held = []
-        Canvas.save(self)
+        self.drawn = drawn(self)  # written by the structure pass, not by ReportLab
 
 
 def page_styles(setting: TextSetting, sizes: Sizes) -> TextStyles:
@@ -191,8 +192,8 @@ def _take_last(story: list[Flowable], tail: list[Flowable], frame: tuple[float, 
     return kept
 
 
-def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger, PageLayout]:
-    """Lay out a page handout by the policy: the PDF, its tags, and the numbers it used."""
+def layout_pages(document: Document, request: RenderRequest) -> tuple[DrawnPDF, Tagger, PageLayout]:
+    """Lay out a page handout by the policy: the drawn PDF, its tags, and the numbers it used."""
     apply_patches()
     begin_document()
     stack, paper, info = request.stack, request.paper, request.info
@@ -223,7 +224,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
         producer="handouts (ReportLab)",
         lang=info.lang,
         invariant=1,
-        pageCompression=0,  # streams are compressed once, when the structure pass saves the PDF
+        pageCompression=0,  # streams are compressed when the PDF is written (``handouts.pdf.writer``)
         initialFontName=stack.regular_name,
     )
 
@@ -256,8 +257,11 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = _story(document, styles, sizes, (frame._width, frame._height))
 
+    made: list[_FooterCanvas] = []
+
     def canvasmaker(*args, **kwargs) -> Canvas:
-        return _FooterCanvas(*args, footer=footer, **kwargs)
+        made.append(_FooterCanvas(*args, footer=footer, **kwargs))
+        return made[-1]
 
     try:
         doc.build(story, canvasmaker=canvasmaker)
@@ -267,11 +271,11 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tag
     last = doc.frame
     fill = (last._y1p + last._height - last._y) / last._height if last._height else 1.0
     layout = PageLayout(doc.page, request.pages, sizes.body, margin, page_width - 2 * margin, round(fill, 3))
-    return buffer.getvalue(), tagger, layout
+    return made[-1].drawn, tagger, layout
 
 
-def render_pages(document: Document, request: RenderRequest) -> tuple[bytes, Tagger]:
-    """The renderer of the ``page`` kind: the PDF and its tags."""
+def render_pages(document: Document, request: RenderRequest) -> tuple[DrawnPDF, Tagger]:
+    """The renderer of the ``page`` kind: the drawn PDF and its tags."""
     pdf, tagger, _ = layout_pages(document, request)
     return pdf, tagger
 

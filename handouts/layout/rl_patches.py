@@ -218,8 +218,8 @@ def _add_subset_objects(self, doc, fontname, subset):
     font_file = _pdfdoc.PDFStream()
     content = self.makeSubset(subset)
     font_file.dictionary["Length1"] = len(content)
-    # /Filter as a name: qpdf takes a stream whose /Filter is an array for one it has to
-    # decode, and inflated and deflated every font file again on saving.
+    # The /Filter is set here, with the compressed bytes: the writer compresses only the
+    # streams that have none (``handouts.pdf.writer``).
     font_file.dictionary["Filter"] = _pdfdoc.PDFName("FlateDecode")
     font_file.content = _flate_once(content)
     reference = doc.Reference(font_file, "fontFile:%s(%s)" % (self.filename, fontname))

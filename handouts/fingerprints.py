@@ -35,7 +35,7 @@ import handouts
 from handouts.yamlnodes import load_data
 
 ENGINE_ROOT = Path(handouts.__file__).resolve().parent
-DRAWING_LIBRARIES = ("reportlab", "rl-accel", "uharfbuzz", "pyicu-wheels", "svglib", "babel", "jinja2",
+DRAWING_LIBRARIES = ("reportlab", "rl-accel", "uharfbuzz", "pyicu-wheels", "svglib", "deflate", "babel", "jinja2",
                      "fonttools", "brotli")
 FINGERPRINT_VERSION = "1"  # bump when the meaning of a fingerprint changes
 

@@ -17,8 +17,11 @@ under ``icons/`` asks for a new process (``RESTART``) rather than risk a stale d
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,34 +111,59 @@ def watch(build_once: Callable[[], None], inputs: Watched, *, say: Callable[[str
 
     current, kept_by_name = look()
     building = True
-    try:
-        _build(build_once, say)
-        say("watching for changes (Ctrl-C stops)")
-        while not stop():
-            building = False
-            time.sleep(poll)
-            now, icons = look()
-            if now == current and icons == kept_by_name:
-                continue
-            while True:  # settled: seen the same twice, and written long enough ago
-                fresh = _fresh(changed(current, now) + changed(kept_by_name, icons), now, icons)
-                time.sleep(poll if fresh else RELOOK_SECONDS)
-                again, icons_again = look()
-                if not fresh and again == now and icons_again == icons:
-                    break
-                now, icons = again, icons_again
-            if icons != kept_by_name:
-                say(f"changed: {_names(changed(kept_by_name, icons))}: starting again")
-                return RESTART
-            edited = changed(current, now)
-            current = now
-            say(f"changed: {_names(edited)}")
-            building = True
+    with _interrupts_noted() as interrupted:
+        try:
             _build(build_once, say)
-    except KeyboardInterrupt:
-        if building:
-            say("stopped during a build: it wrote nothing (the output is as the last build left it)")
+            say("watching for changes (Ctrl-C stops)")
+            while not stop() and not interrupted():
+                building = False
+                time.sleep(poll)
+                now, icons = look()
+                if now == current and icons == kept_by_name:
+                    continue
+                while True:  # settled: seen the same twice, and written long enough ago
+                    fresh = _fresh(changed(current, now) + changed(kept_by_name, icons), now, icons)
+                    time.sleep(poll if fresh else RELOOK_SECONDS)
+                    again, icons_again = look()
+                    if not fresh and again == now and icons_again == icons:
+                        break
+                    now, icons = again, icons_again
+                if interrupted():
+                    break
+                if icons != kept_by_name:
+                    say(f"changed: {_names(changed(kept_by_name, icons))}: starting again")
+                    return RESTART
+                edited = changed(current, now)
+                current = now
+                say(f"changed: {_names(edited)}")
+                building = True
+                _build(build_once, say)
+        except KeyboardInterrupt:
+            if building:
+                say("stopped during a build: it wrote nothing (the output is as the last build left it)")
     return STOPPED
+
+
+@contextmanager
+def _interrupts_noted() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C raises KeyboardInterrupt as it always does, and is also noted: where the
+    exception is lost (a bare ``except:`` in a library, a finalizer, whose exceptions
+    Python only prints), the watch still stops, at its next look, instead of watching
+    on with nobody to stop it."""
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield lambda: False
+        return
+    noted: list[int] = []
+
+    def note(signum, frame):
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, note)
+    try:
+        yield lambda: bool(noted)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _fresh(paths: list[Path], *snapshots: Snapshot) -> bool:

@@ -95,3 +95,13 @@ def test_a_text_in_pdfdocencoding_takes_a_byte_a_character():
     assert text_string("\u2022") == b"<80>"
     assert text_string("\u2022 caf\u00e9") == b"<8020636166e9>"
     assert text_string("\u0627") == b"<feff0627>"
+
+
+@pytest.mark.parametrize("data", [b"", b"BT /F1 12 Tf (Call 911) Tj ET\n" * 500, bytes(range(256)) * 40])
+def test_flate_gives_what_any_zlib_reader_inflates(data):
+    import zlib
+
+    from handouts.pdf.writer import flate
+
+    compressed = flate(data)
+    assert isinstance(compressed, bytes) and zlib.decompress(compressed) == data

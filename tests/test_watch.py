@@ -151,3 +151,28 @@ def test_a_file_truncated_then_written_a_moment_later_is_read_once_whole(tmp_pat
     ended, _ = _watching(tmp_path, lambda: builds.append(catalog.read_text()), [slow_save])
     assert ended == STOPPED
     assert builds == ["good", "saved slowly"]
+
+
+def test_ctrl_c_lost_inside_a_build_still_stops_the_watch(tmp_path):
+    """A library's bare ``except:`` (or a finalizer) can swallow the KeyboardInterrupt
+    Ctrl-C raises in the middle of a build: the watch notes the signal itself and stops
+    at its next look, instead of watching on."""
+    (tmp_path / "locales").mkdir()
+    builds, looks = [], []
+
+    def build_once() -> None:
+        builds.append(1)
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the handler runs here, in this frame
+        except KeyboardInterrupt:
+            pass  # swallowed, as a bare except: does
+
+    def stop() -> bool:
+        looks.append(1)
+        return len(looks) > 20  # the test ends either way
+
+    ended = watch(build_once, Watched((tmp_path / "locales",)), say=lambda line: None, stop=stop, poll=0.01)
+    assert ended == STOPPED
+    assert len(builds) == 1 and len(looks) == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back as it was

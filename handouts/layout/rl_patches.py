@@ -16,16 +16,16 @@ And for speed: the subsetter reads glyphs from the font's ``glyf`` table in plac
 instead of copying the whole table for each subset; a subset already made in this
 process (the same glyphs: the Letter and A4 editions of a handout, a document drawn
 again) is taken as made, and its font file as compressed (Flate, level 6, once: the
-structure pass keeps compressed streams as they are); a shaped run with no offsets and
-no kerning is written as one string per font subset (``_format_text``); ASCII text is
-encoded for the file by Python's own codec (``_pdfdoc_enc``).
+writer keeps compressed streams as they are); a shaped run with no offsets and no
+kerning is written as one string per font subset (``_format_text``); ASCII text is
+encoded for the file by Python's own codec (``_pdfdoc_enc``); a long array of numbers
+(a subset's widths) is formatted in one call (``_format_array``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from collections import OrderedDict
 
 import uharfbuzz
@@ -33,6 +33,8 @@ from reportlab.pdfbase import pdfdoc as _pdfdoc
 from reportlab.pdfbase import pdfmetrics as _pdfmetrics
 from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen import textobject as _textobject
+
+from handouts.pdf.writer import flate
 
 # (font face key, private-use code) -> the characters the glyph was shaped from.
 GLYPH_TEXT: dict[tuple[str, int], str] = {}
@@ -200,7 +202,7 @@ _COMPRESSED = _Kept(32)  # SHA-256 of a font file -> its Flate stream
 
 
 def _flate_once(data: bytes) -> bytes:
-    return _COMPRESSED.keep(hashlib.sha256(data).digest(), lambda: zlib.compress(data, 6))
+    return _COMPRESSED.keep(hashlib.sha256(data).digest(), lambda: flate(data))
 
 
 _made_subset = _ttfonts.TTFontFile.makeSubset
@@ -279,6 +281,20 @@ def _pdfdoc_enc(text):
     return _encoded(text)
 
 
+_formatted_array = _pdfdoc.PDFArray.format
+_NUMBERS = (int, float)
+
+
+def _format_array(self, document, IND=b"\n "):
+    """ReportLab's ``PDFArray.format``, in one call for a long array of numbers: each
+    font subset's /Widths has up to 256, each formatted on its own by ReportLab (half
+    a millisecond of every PDF). The same numbers, ``fp_str``'s, one line."""
+    sequence = self.sequence
+    if len(sequence) > 16 and all(type(item) in _NUMBERS for item in sequence):
+        return b"[ " + _pdfdoc.fp_str(*sequence).encode("ascii") + b" ]"
+    return _formatted_array(self, document, IND)
+
+
 def begin_document() -> None:
     """A new PDF: its ToUnicode maps will say what the glyphs drawn in it stand for,
     whatever the process drew before (a worker renders many documents)."""
@@ -295,3 +311,4 @@ def apply_patches() -> None:
     _ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects
     _textobject.PDFTextObject._formatText = _format_text
     _pdfdoc.pdfdocEnc = _pdfdoc_enc
+    _pdfdoc.PDFArray.format = _format_array

@@ -23,13 +23,14 @@ can add objects and refer to the pages, the fonts and the link annotations.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from dataclasses import dataclass
 
+import deflate
 from reportlab.pdfbase import pdfdoc as _pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 PDF_VERSION = b"1.7"  # PDF/UA-1 is written against ISO 32000-1, PDF 1.7
+FLATE_LEVEL = 6  # ReportLab's and qpdf's level
 OBJECTS_PER_STREAM = 100  # as qpdf packs them: small enough to read one object cheaply
 _HEADER = b"%PDF-" + PDF_VERSION + b"\n%\xe2\xe3\xcf\xd3\n"
 
@@ -86,10 +87,26 @@ class DictObject(_pdfdoc.PDFObject):
         return b"<< " + b" ".join(self.entries) + b" >>"
 
 
-def stream(entries: bytes, content: bytes, *, compress: bool = True, level: int = 6) -> bytes:
+def flate(data: bytes, level: int = FLATE_LEVEL) -> bytes:
+    """Flate (zlib format) compressed by libdeflate: at the same level, about half of
+    zlib's time for page streams and a third for font files, and a few per cent smaller.
+    Compression was a tenth of a build's time."""
+    return bytes(deflate.zlib_compress(data, level))  # it gives a bytearray
+
+
+class _Flate:
+    """``flate`` as a ReportLab stream filter."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, text: str | bytes) -> bytes:
+        return flate(text.encode("utf8") if isinstance(text, str) else text)  # as ReportLab's own filter
+
+
+def stream(entries: bytes, content: bytes, *, compress: bool = True, level: int = FLATE_LEVEL) -> bytes:
     """A stream object's body: ``entries`` are its dictionary's own (no /Length)."""
     if compress:
-        content = zlib.compress(content, level)
+        content = flate(content, level)
         entries += b" /Filter /FlateDecode"
     return b"<< " + entries + b" /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
 
@@ -146,7 +163,7 @@ def _formatted(document) -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes
     """Every object as ReportLab formats it, by number: the streams, and the others."""
     # Every stream without a filter of its own is compressed as it is formatted
     # (ReportLab's default is none: the layout asks for none in its page streams).
-    document.defaultStreamFilters = [_pdfdoc.PDFZCompress]
+    document.defaultStreamFilters = [_Flate()]
     numbers, objects = document.numberToId, document.idToObject
     streams: list[tuple[int, bytes]] = []
     others: list[tuple[int, bytes]] = []

@@ -314,7 +314,10 @@ def measure_watch(project: Path, output: Path, condition: str, options: argparse
     with tempfile.NamedTemporaryFile(mode="w+", suffix=".log") as log:
         process = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--watch", "--project", str(project),
                                     "--output", str(output)], cwd=project, env={**CLI_ENV, "PYTHONUNBUFFERED": "1"},
-                                   stdout=subprocess.DEVNULL, stderr=log, text=True)
+                                   stdout=subprocess.DEVNULL, stderr=log, text=True,
+                                   # Ctrl-C's default, as in a terminal: a benchmark started in the background
+                                   # has SIGINT ignored, and the watch could not be stopped with it.
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
         def said() -> str:
             return Path(log.name).read_text(encoding="utf-8")

@@ -149,8 +149,10 @@ def _interrupts_noted() -> Iterator[Callable[[], bool]]:
     """Ctrl-C raises KeyboardInterrupt as it always does, and is also noted: where the
     exception is lost (a bare ``except:`` in a library, a finalizer, whose exceptions
     Python only prints), the watch still stops, at its next look, instead of watching
-    on with nobody to stop it."""
-    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+    on with nobody to stop it. A Ctrl-C ignored (a job started in the background) or
+    handled by whoever runs the watch is left as it is."""
+    if (threading.current_thread() is not threading.main_thread()  # signals reach the main thread only
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield lambda: False
         return
     noted: list[int] = []

@@ -100,6 +100,13 @@ def _wait(stream_path: Path, text: str, start: int, timeout: float = 120) -> int
     raise AssertionError(f"no {text!r} in: {stream_path.read_text(encoding='utf-8')[start:]}")
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C's default action. A job started in the
+    background (``make test &``) has it ignored, and its children inherit that: the
+    watch would then never see the SIGINT this test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_command_builds_again_after_an_edit_as_a_build_of_its_own_would(project_copy, tmp_path):
     """Run as a translator would: `handouts build --watch` in the project, a text edited,
     a broken file saved and mended; the PDF is the bytes a separate build writes, and
@@ -110,7 +117,7 @@ def test_the_command_builds_again_after_an_edit_as_a_build_of_its_own_would(proj
     with log.open("w", encoding="utf-8") as stream:
         process = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--watch", *options],
                                    cwd=project_copy, stdout=subprocess.DEVNULL, stderr=stream,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=ctrl_c_as_in_a_terminal)
         try:
             seen = _wait(log, "watching for changes", 0)
             edit(catalog, "sum_what", "Un texto que el modo de vigilancia ve.")
@@ -172,7 +179,24 @@ def test_ctrl_c_lost_inside_a_build_still_stops_the_watch(tmp_path):
         looks.append(1)
         return len(looks) > 20  # the test ends either way
 
-    ended = watch(build_once, Watched((tmp_path / "locales",)), say=lambda line: None, stop=stop, poll=0.01)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python sets it in a terminal
+    try:
+        ended = watch(build_once, Watched((tmp_path / "locales",)), say=lambda line: None, stop=stop, poll=0.01)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back as it was
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert ended == STOPPED
     assert len(builds) == 1 and len(looks) == 1
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back as it was
+
+
+def test_a_ctrl_c_that_is_ignored_stays_ignored(tmp_path):
+    """A watch started in the background, Ctrl-C ignored: the watch does not take it over."""
+    (tmp_path / "locales").mkdir()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    seen = []
+    try:
+        watch(lambda: seen.append(signal.getsignal(signal.SIGINT)), Watched((tmp_path / "locales",)),
+              say=lambda line: None, stop=lambda: True, poll=0.01)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert seen == [signal.SIG_IGN]

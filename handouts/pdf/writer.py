@@ -8,8 +8,8 @@ objects as ReportLab formats them:
 
 - streams (page contents, font files, ToUnicode maps, form appearances) at the top
   level, Flate-compressed unless they carry a filter already (font files are
-  compressed once per subset, ``rl_patches``) or opt out (the XMP packet, kept
-  readable as PDF/A and PDF/UA readers expect);
+  compressed once per subset, ``rl_patches``) or opt out (the XMP packet, left
+  readable, as PDF/A asks and as qpdf, which wrote these files before, leaves it);
 - every other object packed a hundred at a time into compressed object streams
   (PDF 1.5);
 - a compressed cross-reference stream, and an /ID that is a digest of the file's

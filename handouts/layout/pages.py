@@ -257,11 +257,8 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[DrawnPDF, 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = _story(document, styles, sizes, (frame._width, frame._height))
 
-    made: list[_FooterCanvas] = []
-
     def canvasmaker(*args, **kwargs) -> Canvas:
-        made.append(_FooterCanvas(*args, footer=footer, **kwargs))
-        return made[-1]
+        return _FooterCanvas(*args, footer=footer, **kwargs)
 
     try:
         doc.build(story, canvasmaker=canvasmaker)
@@ -271,7 +268,7 @@ def layout_pages(document: Document, request: RenderRequest) -> tuple[DrawnPDF, 
     last = doc.frame
     fill = (last._y1p + last._height - last._y) / last._height if last._height else 1.0
     layout = PageLayout(doc.page, request.pages, sizes.body, margin, page_width - 2 * margin, round(fill, 3))
-    return made[-1].drawn, tagger, layout
+    return doc.canv.drawn, tagger, layout
 
 
 def render_pages(document: Document, request: RenderRequest) -> tuple[DrawnPDF, Tagger]:

@@ -19,7 +19,7 @@ No ``/NeedAppearances``: every widget has its appearance, as PDF/UA-1 asks.
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfdoc import PDFObjectReference
+from reportlab.pdfbase import pdfdoc
 
 from handouts.pdf.tags import Widget
 from handouts.pdf.writer import DictObject, DrawnPDF, RawObject, name, number_text, ref, stream, text_string
@@ -64,11 +64,10 @@ def add_fields(pdf: DrawnPDF, widgets: list[Widget]) -> list[DictObject]:
             b"/P " + ref(pdf.number(page)), b"/F %d" % PRINT_FLAG, b"/Parent " + ref(pdf.number(field)),
             b"/MK << /R 180 >>" if widget.rotated else b"/MK << >>",
         ])
-        reference = document.Reference(annotation)
         kids[widget.name].append(ref(pdf.number(annotation)))
         if page.Annots is None:
             page.Annots = []
-        page.Annots.append(PDFObjectReference(reference.name))
+        page.Annots.append(document.Reference(annotation))
         annotations.append(annotation)
     # The appearances use the page's resources, which ReportLab makes with the page's
     # other entries (its annotations among them, all added above).
@@ -95,8 +94,6 @@ def _resources(pdf: DrawnPDF, page) -> bytes:
     """The page's resources (its fonts and colours), for an appearance drawn with them."""
     kept = getattr(page, "_handouts_resources", None)
     if kept is None:
-        from reportlab.pdfbase.pdfdoc import PDFPage, format
-
-        PDFPage.check_format(page, pdf.document)  # what ReportLab does as it writes the page
-        kept = page._handouts_resources = format(page.Resources, pdf.document)
+        pdfdoc.PDFPage.check_format(page, pdf.document)  # what ReportLab does as it writes the page
+        kept = page._handouts_resources = pdfdoc.format(page.Resources, pdf.document)
     return kept

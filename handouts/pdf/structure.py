@@ -19,11 +19,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import PDFName, PDFPage
 
-from handouts.pdf.forms import add_fields
+from handouts.pdf.forms import PRINT_FLAG, add_fields
 from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger, WidgetRef
 from handouts.pdf.writer import DrawnPDF, RawObject, name, ref, stream, text_string, write
 
-PRINT_FLAG = 4
 _PAGE_ENTRIES = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
@@ -66,7 +65,7 @@ def apply_structure(pdf: DrawnPDF, tagger: Tagger, *, title: str) -> bytes:
     widgets = add_fields(pdf, tagger.widgets)
     page_parents: list[dict[int, bytes]] = [{} for _ in pages]
     annotation_parents: list[bytes] = []
-    links = document.idToObject
+    objects = document.idToObject
 
     def element(node: Node, parent: bytes) -> bytes:
         first_page = next((k.page if not isinstance(k, WidgetRef) else tagger.widgets[k.index].page
@@ -96,7 +95,7 @@ def apply_structure(pdf: DrawnPDF, tagger: Tagger, *, title: str) -> bytes:
                 page_parents[kid.page][kid.mcid] = own
             elif isinstance(kid, AnnotRef):
                 reference = links_on[kid.page][kid.index]
-                annotation = links[reference.name]
+                annotation = objects[reference.name]
                 annotation["StructParent"] = len(pages) + len(annotation_parents)
                 annotation["Contents"] = text_string(_link_contents(annotation))
                 annotation["F"] = PRINT_FLAG

@@ -4,8 +4,9 @@ The renderer draws; this module records. Each piece of content goes inside
 ``/Role <</MCID n>> BDC ... EMC`` and is attached to a node of the structure tree,
 or inside ``/Artifact BDC ... EMC`` (decoration, running footers, cut marks, the
 five extra copies of the card). Once every page is drawn, ``handouts.pdf.structure``
-turns the nodes into the PDF structure tree, and ``handouts.pdf.writer`` writes the file. The same approach as WeasyPrint's
-``pdf/tags.py``: marked content recorded while drawing, the tree built afterwards.
+turns the nodes into the PDF structure tree, and ``handouts.pdf.writer`` writes the
+file. The same approach as WeasyPrint's ``pdf/tags.py``: marked content recorded
+while drawing, the tree built afterwards.
 """
 
 from __future__ import annotations

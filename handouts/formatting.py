@@ -10,7 +10,6 @@ from functools import lru_cache
 
 import icu
 from babel import Locale
-from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 
 from handouts.typography import FSI, PDI, WORD_JOINER, direction_isolate, to_native_digits, unbreakable
@@ -35,22 +34,24 @@ def script_of(tag: str) -> str | None:
         language, _, script, *_ = parse_locale(tag.replace("-", "_"))
     except ValueError:
         return None
-    if script:
-        return script
-    likely = get_global("likely_subtags").get(language)
-    return parse_locale(likely)[2] if likely else None
+    return script or _likely(tag).getScript() or None
 
 
 @lru_cache(maxsize=None)
 def region_of(tag: str) -> str | None:
     """The region a language tag implies (``es`` -> ``ES``, ``en`` -> ``US``)."""
     locale = babel_locale(tag)
-    if locale.territory:
-        return locale.territory
-    likely = get_global("likely_subtags").get(str(locale))
-    if likely:
-        return Locale.parse(likely).territory
-    return None
+    return locale.territory or _likely(tag).getCountry() or None
+
+
+def _likely(tag: str) -> icu.Locale:
+    """The tag with CLDR's likely subtags added, by ICU (loaded for formatting already;
+    Babel's table of them is in a file it loads whole, 8 ms, in every command): ``zh-Hant``
+    is ``zh_Hant_TW``, ``en-Latn`` is ``en_Latn_US`` (Babel's table, looked up by the
+    whole tag, has no such entries)."""
+    locale = icu.Locale(tag.replace("-", "_"))
+    locale.addLikelySubtags()
+    return locale
 
 
 def uses_fahrenheit_first(tag: str) -> bool:

@@ -10,7 +10,6 @@ that compiles it on first use; every other pattern compiles as usual.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import re
 import sys
@@ -38,7 +37,10 @@ def _lazy_compile(pattern, flags=0):
     return _compile(pattern, flags)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
+    """A meta path finder (the protocol: ``find_spec``), not a subclass of
+    ``importlib.abc.MetaPathFinder``: importing ``importlib.abc`` costs a command 13 ms."""
+
     def find_spec(self, name, path, target=None):
         if name != MODULE:
             return None

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,6 +49,8 @@ def default_jobs() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing  # here: a command that draws in one process does without it (5 ms)
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -161,6 +162,8 @@ def run_tasks(tasks: Sequence[T], work: Callable[[T], R], *, jobs: int,
         # Frozen before forking, as Python's documentation advises: the workers'
         # collections never walk what they inherit (nor copy its memory pages to do so).
         gc.freeze()
+        import multiprocessing
+
         pool = multiprocessing.get_context("fork").Pool(processes=workers, initializer=_start_worker)
         try:
             results = pool.imap_unordered(_run, order, chunksize=1)

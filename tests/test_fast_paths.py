@@ -314,3 +314,81 @@ def test_a_damaged_font_file_is_named_in_a_one_line_error(tmp_path):
         assert not kept.exists() or not list(kept.iterdir())
     finally:
         facecache.keep_faces_in(None)
+
+
+def test_library_versions_read_from_folder_names_are_those_importlib_metadata_gives():
+    """The engine's fingerprint names each drawing library's version as pip recorded it;
+    read from the ``*.dist-info`` folders, it must be what ``importlib.metadata`` says."""
+    import importlib.metadata
+
+    from handouts.fingerprints import DRAWING_LIBRARIES, installed_versions
+
+    found = installed_versions([*DRAWING_LIBRARIES, "no-such-library-here"])
+    assert found == {name: importlib.metadata.version(name) for name in DRAWING_LIBRARIES}
+
+
+def test_a_one_handout_command_loads_no_module_it_does_not_use(tmp_path):
+    """What only a build on several processes (multiprocessing) or nothing in a build
+    (importlib.metadata, importlib.abc, Babel's global data) needs is not loaded by a
+    build drawn in one process: each cost every such command 5-13 ms."""
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("project.yaml", "locales", "templates"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+        copy(ROOT / name, project / name)
+    args = ("build", "--project", str(project), "--output", str(tmp_path / "out"), "--locale", "es",
+            "--handout", "overview", "--paper", "a4", "--no-large-print", "--quiet")
+    _run_command(tmp_path, "", *args)  # the pictograms' drawings are then in the project's cache
+    report = ("import babel.core; atexit.register(lambda: print(sorted(m for m in ('multiprocessing', "
+              "'importlib.metadata', 'importlib.abc') if m in sys.modules), babel.core._global_data is None))")
+    done = _run_command(tmp_path, report, *args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[] True"
+
+
+def test_a_fonts_characters_are_those_of_its_own_map_not_private_use_codes_given_by_shaping():
+    from reportlab.pdfbase import pdfmetrics
+
+    from handouts.layout.fonts import has_char, stack_for
+    from handouts.layout.rl_patches import _private_codes
+
+    name = stack_for("hi").regular_name
+    font = pdfmetrics.getFont(name)
+    assert has_char(name, ord("\u0915")) and not has_char(name, ord("\u4e00"))
+    gid, code = next(iter(_private_codes(font).items()))  # a conjunct's glyph, no Unicode value
+    font.hbFont(1000)  # what sets up the private-use bookkeeping (``rl_patches._hb_font``)
+    font.hbAddPrivate(None, gid, 0)
+    assert font.face.charToGlyph.get(code) == gid and not has_char(name, code)
+
+
+def test_harfbuzz_reads_the_font_file_mapped_and_falls_back_to_reportlabs_bytes(tmp_path):
+    """The face HarfBuzz shapes with is the file ReportLab read: mapped from disk while
+    it is the size ReportLab read, else from ReportLab's own copy of its bytes."""
+    import os
+
+    import uharfbuzz
+
+    from handouts.layout.fonts import stack_for
+    from handouts.layout.rl_patches import _blob
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(stack_for("ko").regular_name).face
+    mapped = _blob(face)
+    assert len(mapped) == len(face._ttf_data) == os.path.getsize(face.filename)
+
+    class Moved:
+        filename = str(tmp_path / "gone.ttf")
+        _ttf_data = face._ttf_data
+
+    copied = _blob(Moved())
+    assert len(copied) == len(face._ttf_data)
+    shaped = []
+    for blob in (mapped, copied):
+        buffer = uharfbuzz.Buffer()
+        buffer.add_str("\ud55c\uad6d\uc5b4")
+        buffer.guess_segment_properties()
+        uharfbuzz.shape(uharfbuzz.Font(uharfbuzz.Face(blob)), buffer)
+        shaped.append([info.codepoint for info in buffer.glyph_infos])
+    assert shaped[0] == shaped[1] and 0 not in shaped[0]

@@ -20,6 +20,17 @@ def test_fever_units_follow_the_locale():
     assert format_temperatures(Decimal("39.4"), Decimal(103), "en") == "\u2066\u2068103°F\u2069\u00a0(\u206839.4°C\u2069)\u2069"
     assert format_temperatures(Decimal("39.4"), Decimal(103), "es") == "\u2066\u206839,4\u00a0°C\u2069\u00a0(\u2068103\u00a0°F\u2069)\u2069"
     assert uses_fahrenheit_first("en") and not uses_fahrenheit_first("es")
+    # A tag with its script still implies its region (CLDR's likely subtags, by ICU).
+    assert uses_fahrenheit_first("en-Latn") and not uses_fahrenheit_first("zh-Hant")
+
+
+def test_a_languages_script_and_region_are_cldrs_likely_ones_for_the_whole_tag():
+    from handouts.formatting import region_of, script_of
+
+    assert [script_of(tag) for tag in ("es", "ru", "zh-Hant", "ko", "sr-Latn", "pa", "pa-PK")] == \
+        ["Latn", "Cyrl", "Hant", "Kore", "Latn", "Guru", "Arab"]
+    assert [region_of(tag) for tag in ("en", "es", "pt-BR", "zh-Hant", "en-Latn")] == ["US", "ES", "BR", "TW", "US"]
+    assert script_of("not a tag") is None
 
 
 def test_dates_and_language_names_come_from_babel():

@@ -93,9 +93,10 @@ def _operators(name: str, inverse: bool) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _recorder_version() -> str:
     """What the recorded operators depend on besides the SVG: this module and the libraries."""
-    import importlib.metadata
+    from handouts.fingerprints import installed_versions
 
-    versions = [importlib.metadata.version(name) for name in ("reportlab", "svglib")]
+    found = installed_versions(("reportlab", "svglib"))
+    versions = [found.get(name) for name in ("reportlab", "svglib")]
     return hashlib.sha256(Path(__file__).read_bytes() + repr(versions).encode()).hexdigest()
 
 

@@ -43,7 +43,7 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Flowable
 
 from handouts.document import Block, Inline
-from handouts.layout.fonts import FontStack, _cmap, needs_synthetic_bold
+from handouts.layout.fonts import FontStack, has_char, needs_synthetic_bold
 from handouts.layout.overflow import too_wide
 from handouts.layout.replay import note
 from handouts.layout.rl_patches import GLYPH_TEXT, is_private_use
@@ -294,7 +294,7 @@ class _Prepared:
             joins = char.isspace() or char in _BIDI_CONTROLS or char_script(char) == INHERITED
             if char in _BIDI_CONTROLS:
                 font = previous  # never drawn: the space after an isolate stays in the font before it
-            elif joins and ord(char) in _cmap(previous):
+            elif joins and has_char(previous, ord(char)):
                 font = previous  # spaces and marks join the run they stand in, where that font has them
             else:
                 font = self.stack.font_for(char, bold) or fallback

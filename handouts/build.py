@@ -641,7 +641,7 @@ def build(
     elif to_run:
         # Drawn here: the languages' CLDR data from the project's cache, as workers have it
         # (Babel would merge it again: 6-7 ms a language, in a one-handout command).
-        _load((), (), {task.locale for task in to_run} | {builder.care_language})
+        _load(kinds=(), fonts=(), locale_data={task.locale for task in to_run} | {builder.care_language})
     results: dict[int, TaskResult] = {}
     total = sum(len(task.jobs) for task in to_run)
 

@@ -49,7 +49,7 @@ def _likely(tag: str) -> icu.Locale:
     Babel's table of them is in a file it loads whole, 8 ms, in every command): ``zh-Hant``
     is ``zh_Hant_TW``, ``en-Latn`` is ``en_Latn_US`` (Babel's table, looked up by the
     whole tag, has no such entries)."""
-    locale = icu.Locale(tag.replace("-", "_"))
+    locale = _icu_locale(tag)
     locale.addLikelySubtags()
     return locale
 

@@ -328,6 +328,9 @@ class Project:
 
     root: Path
     manifest: Manifest = field(compare=False)
+    # (kind, language, catalog) -> its file's path: asked for thousands of times a build,
+    # and each path made afresh was three pathlib joins.
+    _paths: dict[tuple[str, str, str], Path] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path) -> "Project":
@@ -368,10 +371,16 @@ class Project:
         return names
 
     def catalog_path(self, tag: str, catalog: str) -> Path:
-        return self.locales_dir / tag / f"{catalog}{CATALOG_SUFFIX}"
+        path = self._paths.get(("catalog", tag, catalog))
+        if path is None:
+            path = self._paths["catalog", tag, catalog] = self.locales_dir / tag / f"{catalog}{CATALOG_SUFFIX}"
+        return path
 
     def state_path(self, tag: str, catalog: str) -> Path:
-        return self.locales_dir / tag / STATE_DIR / f"{catalog}{CATALOG_SUFFIX}"
+        path = self._paths.get(("state", tag, catalog))
+        if path is None:
+            path = self._paths["state", tag, catalog] = self.locales_dir / tag / STATE_DIR / f"{catalog}{CATALOG_SUFFIX}"
+        return path
 
     def locale_tags(self) -> list[str]:
         """Every language folder under ``locales/`` (the source first)."""

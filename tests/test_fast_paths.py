@@ -329,8 +329,9 @@ def test_library_versions_read_from_folder_names_are_those_importlib_metadata_gi
 
 def test_a_one_handout_command_loads_no_module_it_does_not_use(tmp_path):
     """What only a build on several processes (multiprocessing) or nothing in a build
-    (importlib.metadata, importlib.abc, Babel's global data) needs is not loaded by a
-    build drawn in one process: each cost every such command 5-13 ms."""
+    (importlib.metadata, importlib.abc, Babel's global data, urllib.request through
+    xml.sax.saxutils) needs is not loaded by a build drawn in one process: each cost
+    every such command 5-16 ms."""
     import shutil
 
     project = tmp_path / "project"
@@ -342,10 +343,48 @@ def test_a_one_handout_command_loads_no_module_it_does_not_use(tmp_path):
             "--handout", "overview", "--paper", "a4", "--no-large-print", "--quiet")
     _run_command(tmp_path, "", *args)  # the pictograms' drawings are then in the project's cache
     report = ("import babel.core; atexit.register(lambda: print(sorted(m for m in ('multiprocessing', "
-              "'importlib.metadata', 'importlib.abc') if m in sys.modules), babel.core._global_data is None))")
-    done = _run_command(tmp_path, report, *args)
+              "'importlib.metadata', 'importlib.abc', 'urllib.request', 'xml.sax', 'handouts.pdf.structure') "
+              "if m in sys.modules), babel.core._global_data is None))")
+    done = _run_command(tmp_path, report, *args, "--force")  # drawn again (else it is up to date: nothing drawn)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[-2] == "[] True"
+    assert done.stdout.split("\n")[-2] == "['handouts.pdf.structure'] True"
+
+
+def test_xml_escaping_gives_what_saxutils_gives():
+    """``handouts.xmlescape`` stands in for ``xml.sax.saxutils`` (whose import costs 16 ms):
+    the same strings for text and attribute values, quotes, controls and markup alike."""
+    import random
+    from xml.sax.saxutils import escape as sax_escape
+    from xml.sax.saxutils import quoteattr as sax_quoteattr
+
+    from handouts.xmlescape import escape, quoteattr
+
+    alphabet = "a&<>\"'\n\r\t \u00e9\u0915"
+    chosen = random.Random(14)
+    for _ in range(5000):
+        text = "".join(chosen.choice(alphabet) for _ in range(chosen.randint(0, 9)))
+        assert escape(text) == sax_escape(text) and quoteattr(text) == sax_quoteattr(text), repr(text)
+
+
+def test_web_fonts_find_a_characters_family_in_harfbuzzs_set_private_use_aside():
+    """The web fonts' family for a character: the first face of the stack that maps it,
+    asked of HarfBuzz's own set of the face's characters; a private-use code is no
+    family's (as in the PDFs)."""
+    import uharfbuzz
+
+    from handouts.layout.fonts import configured_stack
+    from handouts.webfonts import _family_for
+
+    stack = configured_stack("zh-Hant")  # Latin first, then AR PL UMing (which maps private-use codes)
+    uming = next(family for family in stack.families if family.name == "ArphicUmingTw")
+    face = uming.regular
+    mapped = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(face.locate())), face.index).unicodes
+    private = [code for code in mapped if 0xE000 <= code <= 0xF8FF]
+    assert private, "this face should map private-use codes"
+    assert _family_for(stack, "A", False) == stack.families[0]
+    assert _family_for(stack, "\u4e00", False) == uming
+    assert _family_for(stack, "\U0010fff0", False) is None
+    assert _family_for(stack, chr(private[0]), False) is None
 
 
 def test_a_fonts_characters_are_those_of_its_own_map_not_private_use_codes_given_by_shaping():

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from xml.sax.saxutils import escape, quoteattr
+from handouts.xmlescape import escape, quoteattr
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -15,7 +15,7 @@ tree has hundreds of elements, and formatting is all they need.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from handouts.xmlescape import escape
 
 from reportlab.pdfbase.pdfdoc import PDFName, PDFPage
 

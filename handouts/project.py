@@ -379,7 +379,8 @@ class Project:
     def state_path(self, tag: str, catalog: str) -> Path:
         path = self._paths.get(("state", tag, catalog))
         if path is None:
-            path = self._paths["state", tag, catalog] = self.locales_dir / tag / STATE_DIR / f"{catalog}{CATALOG_SUFFIX}"
+            path = self.locales_dir / tag / STATE_DIR / f"{catalog}{CATALOG_SUFFIX}"
+            self._paths["state", tag, catalog] = path
         return path
 
     def locale_tags(self) -> list[str]:

@@ -11,7 +11,6 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from handouts.xmlescape import escape, quoteattr
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -42,6 +41,7 @@ from handouts.layout.scripts import char_script
 from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
 from handouts.layout.text import ShapedText
 from handouts.pdf.tags import Node, artifact, marked
+from handouts.xmlescape import escape, quoteattr
 
 
 def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = False) -> str:

@@ -15,13 +15,12 @@ tree has hundreds of elements, and formatting is all they need.
 
 from __future__ import annotations
 
-from handouts.xmlescape import escape
-
 from reportlab.pdfbase.pdfdoc import PDFName, PDFPage
 
 from handouts.pdf.forms import PRINT_FLAG, add_fields
 from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger, WidgetRef
 from handouts.pdf.writer import DrawnPDF, RawObject, name, ref, stream, text_string, write
+from handouts.xmlescape import escape
 
 _PAGE_ENTRIES = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 

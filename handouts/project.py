@@ -371,16 +371,17 @@ class Project:
         return names
 
     def catalog_path(self, tag: str, catalog: str) -> Path:
-        path = self._paths.get(("catalog", tag, catalog))
-        if path is None:
-            path = self._paths["catalog", tag, catalog] = self.locales_dir / tag / f"{catalog}{CATALOG_SUFFIX}"
-        return path
+        return self._path("catalog", tag, catalog)
 
     def state_path(self, tag: str, catalog: str) -> Path:
-        path = self._paths.get(("state", tag, catalog))
+        return self._path("state", tag, catalog)
+
+    def _path(self, kind: str, tag: str, catalog: str) -> Path:
+        key = (kind, tag, catalog)
+        path = self._paths.get(key)
         if path is None:
-            path = self.locales_dir / tag / STATE_DIR / f"{catalog}{CATALOG_SUFFIX}"
-            self._paths["state", tag, catalog] = path
+            folder = self.locales_dir / tag
+            path = self._paths[key] = (folder / STATE_DIR if kind == "state" else folder) / f"{catalog}{CATALOG_SUFFIX}"
         return path
 
     def locale_tags(self) -> list[str]:

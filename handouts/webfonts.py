@@ -31,6 +31,7 @@ from handouts.errors import FontError, Location
 from handouts.files import read_cached, write_cached
 from handouts.fingerprints import file_stamp
 from handouts.layout.fonts import NO_GLYPH_NEEDED, FaceFile, Family, FontStack, configured_stack
+from handouts.layout.rl_patches import is_private_use
 
 FONTS_DIR = "fonts"
 BOLD_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "dt", "th"})
@@ -186,7 +187,7 @@ def _family_for(stack: FontStack, char: str, bold: bool) -> Family | None:
     """The family the PDF sets ``char`` in: the first of the stack whose face has it
     (private-use codes aside, as for the PDFs)."""
     code = ord(char)
-    if 0xE000 <= code <= 0xF8FF:
+    if is_private_use(code):
         return None
     for family in stack.families:
         if code in _cmap(family.bold if bold else family.regular):

@@ -8,6 +8,7 @@ what is on the page back to the document. Text reaches ReportLab only through
 from __future__ import annotations
 
 import copy
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -41,7 +42,6 @@ from handouts.layout.scripts import char_script
 from handouts.layout.styles import ACCENT, INK, RULE, TINT, WARNING, TextSetting, TextStyles
 from handouts.layout.text import ShapedText
 from handouts.pdf.tags import Node, artifact, marked
-from handouts.xmlescape import escape, quoteattr
 
 
 def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = False) -> str:
@@ -53,11 +53,11 @@ def inline_markup(content: Inline, stack: FontStack | None = None, bold: bool = 
     parts = []
     for span in content:
         raw = span.text.translate(_NO_BIDI_CONTROLS)  # left-to-right paragraphs need no isolates
-        text = _with_fallback(raw, stack, bold or span.strong) if stack else escape(raw)
+        text = _with_fallback(raw, stack, bold or span.strong) if stack else html.escape(raw, quote=False)
         if span.strong:
             text = f"<b>{text}</b>"
         if span.href:
-            text = f"<a href={quoteattr(span.href)}>{text}</a>"
+            text = f'<a href="{html.escape(span.href)}">{text}</a>'
         parts.append(text)
     return "".join(parts)
 
@@ -75,9 +75,8 @@ def _with_fallback(text: str, stack: FontStack, bold: bool) -> str:
             runs[-1] = (font, runs[-1][1] + char)
         else:
             runs.append((font, char))
-    return "".join(
-        escape(piece) if font == primary else f'<font face="{font}">{escape(piece)}</font>' for font, piece in runs
-    )
+    pieces = ((font, html.escape(piece, quote=False)) for font, piece in runs)
+    return "".join(piece if font == primary else f'<font face="{font}">{piece}</font>' for font, piece in pieces)
 
 
 class TextBlock(RLParagraph):

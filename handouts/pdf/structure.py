@@ -15,12 +15,13 @@ tree has hundreds of elements, and formatting is all they need.
 
 from __future__ import annotations
 
+from html import escape
+
 from reportlab.pdfbase.pdfdoc import PDFName, PDFPage
 
 from handouts.pdf.forms import PRINT_FLAG, add_fields
 from handouts.pdf.tags import AnnotRef, MarkedRef, Node, Tagger, WidgetRef
 from handouts.pdf.writer import DrawnPDF, RawObject, name, ref, stream, text_string, write
-from handouts.xmlescape import escape
 
 _PAGE_ENTRIES = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
@@ -52,7 +53,8 @@ _XMP = (
 
 def _xmp(title: str, lang: str, producer: str) -> bytes:
     """The XMP packet PDF/UA asks for: dc:title, dc:language, pdf:Producer, pdfuaid:part."""
-    return _XMP.format(title=escape(title), lang=escape(lang), producer=escape(producer)).encode("utf-8")
+    return _XMP.format(title=escape(title, quote=False), lang=escape(lang, quote=False),
+                       producer=escape(producer, quote=False)).encode("utf-8")
 
 
 def apply_structure(pdf: DrawnPDF, tagger: Tagger, *, title: str) -> bytes:
